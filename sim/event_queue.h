@@ -1,0 +1,111 @@
+// The event queue: the simulated world's only clock.
+//
+// Events run in order of (time, insertion sequence), so two events at the same microsecond run
+// in the order they were scheduled, on every run and every build. Each event may carry an owner
+// (a node and its incarnation); the queue hands those to a gate that decides to run, drop
+// (owner crashed since) or defer (owner paused) the event. Timers are cancellable through the
+// TimerId returned when they were scheduled. Steady state allocates nothing: callbacks live
+// inline in recycled slots, and the heap vector keeps its capacity.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/inline_function.h"
+#include "sim/time.h"
+
+namespace sim {
+
+using NodeId = uint32_t;
+constexpr NodeId kNoNode = UINT32_MAX;
+
+// Who an event belongs to. Events of the kernel itself have node == kNoNode.
+struct EventOwner {
+  NodeId node = kNoNode;
+  uint32_t incarnation = 0;
+};
+
+struct TimerId {
+  uint32_t slot = UINT32_MAX;
+  uint32_t generation = 0;
+  bool valid() const { return slot != UINT32_MAX; }
+};
+
+class EventQueue {
+ public:
+  // Decides what happens to an owned event when it comes due; kernel events always run.
+  class Gate {
+   public:
+    enum class Verdict { kRun, kDrop, kDefer };
+    virtual Verdict admit(EventOwner owner) = 0;
+    // Receives an event whose owner is paused; the gate re-schedules it on resume.
+    virtual void defer(EventOwner owner, InlineFunction fn) = 0;
+
+   protected:
+    ~Gate() = default;
+  };
+
+  Time now() const { return now_; }
+  void set_gate(Gate* gate) { gate_ = gate; }
+
+  TimerId schedule(Time at, InlineFunction fn, EventOwner owner = {});
+  TimerId after(Duration d, InlineFunction fn, EventOwner owner = {}) {
+    return schedule(now_ + d, std::move(fn), owner);
+  }
+  // Cancels a pending event; a no-op for one that already ran or was cancelled.
+  void cancel(TimerId id);
+  bool pending(TimerId id) const;
+
+  // Runs the next event, if any; returns false when the queue is empty.
+  bool step();
+  // Runs every event due at or before `limit`, then sets the clock to `limit`.
+  void run_until(Time limit);
+  // Runs events until `done()` holds (checked after each event) or the clock would pass
+  // `limit`. Returns whether `done()` held.
+  template <typename Pred>
+  bool run_until(Pred done, Time limit) {
+    while (!done()) {
+      if (empty() || next_time() > limit) {
+        if (now_ < limit) now_ = limit;
+        return false;
+      }
+      step();
+    }
+    return true;
+  }
+
+  bool empty() const { return heap_.empty(); }
+  Time next_time() const { return heap_.front().at; }
+  uint64_t executed() const { return executed_; }
+  size_t size() const { return heap_.size(); }
+
+ private:
+  struct Entry {
+    Time at;
+    uint64_t seq;
+    uint32_t slot;
+  };
+  struct Slot {
+    InlineFunction fn;
+    EventOwner owner;
+    uint32_t generation = 0;
+    bool cancelled = false;
+  };
+
+  static bool later(const Entry& a, const Entry& b) {
+    return a.at != b.at ? a.at > b.at : a.seq > b.seq;
+  }
+  uint32_t allocate_slot();
+  void sift_up(size_t i);
+  void sift_down(size_t i);
+
+  Time now_ = kTimeZero;
+  uint64_t next_seq_ = 0;
+  uint64_t executed_ = 0;
+  std::vector<Entry> heap_;  // binary min-heap on (at, seq)
+  std::vector<Slot> slots_;
+  std::vector<uint32_t> free_slots_;
+  Gate* gate_ = nullptr;
+};
+
+}  // namespace sim

@@ -1,0 +1,96 @@
+#include "sim/trace.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <ostream>
+#include <string>
+
+namespace sim {
+namespace {
+
+constexpr uint64_t kMul = 0x9fb21c651e98df25ULL;
+
+uint64_t mix(uint64_t h, uint64_t v) {
+  h ^= v;
+  h *= kMul;
+  return h ^ (h >> 29);
+}
+
+// Little-endian load assembled byte by byte: the same value on every platform.
+uint64_t load_le(const char* p, size_t n) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < n; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  return v;
+}
+
+}  // namespace
+
+void TraceHasher::add(uint64_t value) { h_ = mix(h_, value); }
+
+void TraceHasher::add(std::string_view bytes) {
+  const char* p = bytes.data();
+  size_t n = bytes.size();
+  h_ = mix(h_, n);
+  for (; n >= 8; p += 8, n -= 8) h_ = mix(h_, load_le(p, 8));
+  if (n > 0) h_ = mix(h_, load_le(p, n));
+}
+
+void Trace::remove_sink(TraceSink* sink) {
+  sinks_.erase(std::remove(sinks_.begin(), sinks_.end(), sink), sinks_.end());
+}
+
+void Trace::emit(const TraceRecord& record) {
+  hasher_.add(static_cast<uint64_t>(record.t.us));
+  hasher_.add(record.node);
+  hasher_.add(record.kind);
+  hasher_.add(static_cast<uint64_t>(static_cast<unsigned char>(record.level)));
+  hasher_.add(record.event);
+  hasher_.add(record.text);
+  ++records_;
+  for (TraceSink* sink : sinks_) sink->write(record);
+}
+
+void TimelineSink::write(const TraceRecord& record) {
+  std::string line = fmt::format("{:>11} {:<10} {} {}\n", format_seconds(Time{} + (record.t - origin_)),
+                                 record.node.empty() ? std::string_view("-") : record.node,
+                                 record.level, record.text);
+  out_ << line;
+}
+
+void append_json_escaped(std::string& out, std::string_view text) {
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+}
+
+void JsonLinesSink::write(const TraceRecord& r) {
+  std::string line = fmt::format("{{\"t_us\":{},\"node\":\"", r.t.us);
+  append_json_escaped(line, r.node);
+  line += "\",\"addr\":\"";
+  append_json_escaped(line, r.addr);
+  line += "\",\"kind\":\"";
+  append_json_escaped(line, r.kind);
+  line += "\",\"level\":\"";
+  append_json_escaped(line, std::string_view(&r.level, 1));
+  line += "\",\"event\":\"";
+  append_json_escaped(line, r.event);
+  line += "\",\"text\":\"";
+  append_json_escaped(line, r.text);
+  line += "\"}\n";
+  out_ << line;
+}
+
+}  // namespace sim

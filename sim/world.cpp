@@ -1,0 +1,219 @@
+#include "sim/world.h"
+
+#include <fmt/format.h>
+
+#include <cassert>
+
+namespace sim {
+
+struct World::Node {
+  Node(World& world, NodeId id, NodeSpec spec)
+      : name(std::move(spec.name)),
+        addr(std::move(spec.addr)),
+        addr_text(addr.port == 0 ? addr.host : addr.to_string()),
+        factory(std::move(spec.factory)),
+        env(world, id) {}
+
+  std::string name;
+  Address addr;
+  std::string addr_text;
+  ProcessFactory factory;
+  Env env;
+  Disk disk;
+  WallClock clock;
+  std::unique_ptr<Process> process;
+  uint32_t incarnation = 0;
+  bool alive = false;
+  bool paused = false;
+  bool host_down = false;
+  std::vector<InlineFunction> deferred;  // due while frozen, in the order they came due
+  std::map<std::string, Rng, std::less<>> streams;
+};
+
+void Process::on_terminate() { env_.exit(); }
+
+World::World(uint64_t seed) : rng_(seed), network_(queue_, rng_, *this) {
+  queue_.set_gate(this);
+}
+
+World::~World() = default;
+
+NodeId World::add_node(NodeSpec spec) {
+  assert(by_name_.find(spec.name) == by_name_.end() && "node names are unique");
+  auto id = static_cast<NodeId>(nodes_.size());
+  network_.add_node(id, spec.addr, spec.name);
+  by_name_.emplace(spec.name, id);
+  nodes_.push_back(std::make_unique<Node>(*this, id, std::move(spec)));
+  return id;
+}
+
+NodeId World::find(std::string_view name) const {
+  auto it = by_name_.find(name);
+  return it == by_name_.end() ? kNoNode : it->second;
+}
+
+const std::string& World::name(NodeId node) const { return nodes_[node]->name; }
+const Address& World::address(NodeId node) const { return nodes_[node]->addr; }
+bool World::alive(NodeId node) const { return nodes_[node]->alive; }
+bool World::paused(NodeId node) const { return nodes_[node]->paused; }
+bool World::host_is_down(NodeId node) const { return nodes_[node]->host_down; }
+Process* World::process(NodeId node) const { return nodes_[node]->process.get(); }
+Env& World::env(NodeId node) { return nodes_[node]->env; }
+Disk& World::disk(NodeId node) { return nodes_[node]->disk; }
+bool World::frozen(const Node& n) const { return n.paused || n.host_down; }
+
+// ---------------------------------------------------------------------------------------
+// Lifecycle
+
+void World::start(NodeId node) {
+  Node& n = *nodes_[node];
+  if (n.alive) return;
+  ++n.incarnation;
+  n.alive = true;
+  n.paused = false;
+  n.streams.clear();
+  n.process = n.factory(n.env);
+  n.process->start();
+}
+
+void World::stop(NodeId node, CloseReason peers_see) {
+  Node& n = *nodes_[node];
+  if (!n.alive) return;
+  n.alive = false;
+  n.paused = false;
+  n.deferred.clear();
+  network_.close_node(node, peers_see);
+  // The process may be the caller (exit from its own handler): destroy it after the event.
+  if (exited_.empty()) queue_.after(Duration{}, [this] { exited_.clear(); });
+  exited_.push_back(std::move(n.process));
+}
+
+void World::crash(NodeId node) { stop(node, CloseReason::kReset); }
+
+void World::terminate(NodeId node) {
+  dispatch(node, [this, node] { nodes_[node]->process->on_terminate(); });
+}
+
+void World::pause(NodeId node) {
+  if (nodes_[node]->alive) nodes_[node]->paused = true;
+}
+
+void World::resume(NodeId node) {
+  nodes_[node]->paused = false;
+  thaw_if_ready(node);
+}
+
+void World::host_down(NodeId node) {
+  nodes_[node]->host_down = true;
+  network_.set_isolated(node, true);
+}
+
+void World::host_up(NodeId node) {
+  nodes_[node]->host_down = false;
+  network_.set_isolated(node, false);
+  thaw_if_ready(node);
+}
+
+void World::thaw_if_ready(NodeId node) {
+  Node& n = *nodes_[node];
+  if (frozen(n) || !n.alive) return;
+  // Overdue timers and queued socket events run now, in the order they came due.
+  EventOwner owner{node, n.incarnation};
+  for (InlineFunction& fn : n.deferred) queue_.schedule(queue_.now(), std::move(fn), owner);
+  n.deferred.clear();
+}
+
+void World::jump_clock(NodeId node, Duration by) { nodes_[node]->clock.jump(by); }
+
+void World::set_clock_drift(NodeId node, int64_t ppm) {
+  nodes_[node]->clock.set_drift(queue_.now(), ppm);
+}
+
+// ---------------------------------------------------------------------------------------
+// Routing events to processes
+
+EventQueue::Gate::Verdict World::admit(EventOwner owner) {
+  const Node& n = *nodes_[owner.node];
+  if (!n.alive || n.incarnation != owner.incarnation) return Verdict::kDrop;
+  return frozen(n) ? Verdict::kDefer : Verdict::kRun;
+}
+
+void World::defer(EventOwner owner, InlineFunction fn) {
+  nodes_[owner.node]->deferred.push_back(std::move(fn));
+}
+
+template <typename F>
+void World::dispatch(NodeId node, F&& call) {
+  Node& n = *nodes_[node];
+  if (!n.alive) return;
+  if (frozen(n)) {
+    n.deferred.emplace_back(std::forward<F>(call));
+    return;
+  }
+  call();
+}
+
+void World::on_connected(NodeId node, SocketId socket) {
+  dispatch(node, [this, node, socket] { nodes_[node]->process->on_connected(socket); });
+}
+
+void World::on_accepted(NodeId node, SocketId socket) {
+  dispatch(node, [this, node, socket] { nodes_[node]->process->on_accepted(socket); });
+}
+
+void World::on_readable(NodeId node, SocketId socket) {
+  dispatch(node, [this, node, socket] { nodes_[node]->process->on_readable(socket); });
+}
+
+void World::on_closed(NodeId node, SocketId socket, CloseReason reason) {
+  dispatch(node,
+           [this, node, socket, reason] { nodes_[node]->process->on_closed(socket, reason); });
+}
+
+// ---------------------------------------------------------------------------------------
+// Env
+
+const std::string& Env::name() const { return world_.nodes_[id_]->name; }
+const Address& Env::address() const { return world_.nodes_[id_]->addr; }
+Time Env::now() const { return world_.queue_.now(); }
+uint32_t Env::incarnation() const { return world_.nodes_[id_]->incarnation; }
+
+int64_t Env::unix_us() const {
+  return world_.nodes_[id_]->clock.unix_us(world_.queue_.now(), world_.epoch_unix_us_);
+}
+
+TimerId Env::after(Duration delay, InlineFunction fn) {
+  return world_.queue_.after(delay, std::move(fn), EventOwner{id_, incarnation()});
+}
+
+void Env::cancel(TimerId timer) { world_.queue_.cancel(timer); }
+bool Env::listen(const Address& addr) { return world_.network_.listen(id_, addr); }
+SocketId Env::connect(const Address& target) { return world_.network_.connect(id_, target); }
+void Env::send(SocketId s, std::string_view bytes) { world_.network_.send(s, bytes); }
+std::string_view Env::readable(SocketId s) const { return world_.network_.readable(s); }
+void Env::consume(SocketId s, size_t n) { world_.network_.consume(s, n); }
+size_t Env::unsent(SocketId s) const { return world_.network_.unsent(s); }
+void Env::close(SocketId s) { world_.network_.close(s); }
+const Address& Env::peer_address(SocketId s) const { return world_.network_.peer_address(s); }
+const Address& Env::local_address(SocketId s) const { return world_.network_.local_address(s); }
+Disk& Env::disk() { return world_.nodes_[id_]->disk; }
+void Env::exit() { world_.stop(id_, CloseReason::kEof); }
+
+Rng& Env::rng(std::string_view purpose) {
+  World::Node& n = *world_.nodes_[id_];
+  auto it = n.streams.find(purpose);
+  if (it == n.streams.end()) {
+    std::string stream = fmt::format("{}/{}/{}", n.name, n.incarnation, purpose);
+    it = n.streams.emplace(std::string(purpose), world_.rng_.derive(stream)).first;
+  }
+  return it->second;
+}
+
+void Env::trace(std::string_view kind, char level, std::string_view event,
+                std::string_view text) {
+  const World::Node& n = *world_.nodes_[id_];
+  world_.trace_.emit(TraceRecord{world_.queue_.now(), n.name, n.addr_text, kind, level, event,
+                                 text});
+}
+
+}  // namespace sim
