@@ -21,8 +21,8 @@ TimerId EventQueue::schedule(Time at, InlineFunction fn, EventOwner owner) {
   s.fn = std::move(fn);
   s.owner = owner;
   s.cancelled = false;
-  heap_.push_back(Entry{at, next_seq_++, slot});
-  sift_up(heap_.size() - 1);
+  Calendar::Key key = (static_cast<Calendar::Key>(static_cast<uint64_t>(at.us)) << 64) | next_seq_++;
+  calendar_.push(key, slot, now_);
   return TimerId{slot, s.generation};
 }
 
@@ -38,22 +38,41 @@ bool EventQueue::pending(TimerId id) const {
          !slots_[id.slot].cancelled && static_cast<bool>(slots_[id.slot].fn);
 }
 
-bool EventQueue::step() {
-  if (heap_.empty()) return false;
-  Entry top = heap_.front();
-  heap_.front() = heap_.back();
-  heap_.pop_back();
-  if (!heap_.empty()) sift_down(0);
+Time EventQueue::next_time() {
+  uint32_t slot;
+  return Calendar::time_of(calendar_.top(now_, &slot));
+}
 
-  Slot& s = slots_[top.slot];
+bool EventQueue::step() {
+  if (calendar_.empty()) return false;
+  uint32_t slot;
+  now_ = Calendar::time_of(calendar_.top(now_, &slot));
+  calendar_.pop_top();
+  run_slot(slot);
+  return true;
+}
+
+void EventQueue::run_until(Time limit) {
+  while (!calendar_.empty()) {
+    uint32_t slot;
+    Time at = Calendar::time_of(calendar_.top(now_, &slot));
+    if (at > limit) break;
+    now_ = at;
+    calendar_.pop_top();
+    run_slot(slot);
+  }
+  if (now_ < limit) now_ = limit;
+}
+
+void EventQueue::run_slot(uint32_t slot) {
+  Slot& s = slots_[slot];
   bool cancelled = s.cancelled;
   EventOwner owner = s.owner;
   // Move the callback out before running it: it may schedule events, which may grow slots_.
   InlineFunction fn = std::move(s.fn);
   ++s.generation;
-  free_slots_.push_back(top.slot);
-  now_ = top.at;
-  if (cancelled) return true;
+  free_slots_.push_back(slot);
+  if (cancelled) return;
 
   auto verdict = Gate::Verdict::kRun;
   if (owner.node != kNoNode && gate_ != nullptr) verdict = gate_->admit(owner);
@@ -68,37 +87,6 @@ bool EventQueue::step() {
     case Gate::Verdict::kDrop:
       break;
   }
-  return true;
-}
-
-void EventQueue::run_until(Time limit) {
-  while (!heap_.empty() && heap_.front().at <= limit) step();
-  if (now_ < limit) now_ = limit;
-}
-
-void EventQueue::sift_up(size_t i) {
-  Entry e = heap_[i];
-  while (i > 0) {
-    size_t parent = (i - 1) / 2;
-    if (!later(heap_[parent], e)) break;
-    heap_[i] = heap_[parent];
-    i = parent;
-  }
-  heap_[i] = e;
-}
-
-void EventQueue::sift_down(size_t i) {
-  Entry e = heap_[i];
-  size_t n = heap_.size();
-  for (;;) {
-    size_t child = 2 * i + 1;
-    if (child >= n) break;
-    if (child + 1 < n && later(heap_[child], heap_[child + 1])) ++child;
-    if (!later(e, heap_[child])) break;
-    heap_[i] = heap_[child];
-    i = child;
-  }
-  heap_[i] = e;
 }
 
 }  // namespace sim

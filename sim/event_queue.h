@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/inline_function.h"
+#include "sim/calendar.h"
 #include "sim/time.h"
 
 namespace sim {
@@ -74,17 +75,12 @@ class EventQueue {
     return true;
   }
 
-  bool empty() const { return heap_.empty(); }
-  Time next_time() const { return heap_.front().at; }
+  bool empty() const { return calendar_.empty(); }
+  Time next_time();
   uint64_t executed() const { return executed_; }
-  size_t size() const { return heap_.size(); }
+  size_t size() const { return calendar_.size(); }
 
  private:
-  struct Entry {
-    Time at;
-    uint64_t seq;
-    uint32_t slot;
-  };
   struct Slot {
     InlineFunction fn;
     EventOwner owner;
@@ -92,17 +88,13 @@ class EventQueue {
     bool cancelled = false;
   };
 
-  static bool later(const Entry& a, const Entry& b) {
-    return a.at != b.at ? a.at > b.at : a.seq > b.seq;
-  }
   uint32_t allocate_slot();
-  void sift_up(size_t i);
-  void sift_down(size_t i);
+  void run_slot(uint32_t slot);
 
   Time now_ = kTimeZero;
   uint64_t next_seq_ = 0;
   uint64_t executed_ = 0;
-  std::vector<Entry> heap_;  // binary min-heap on (at, seq)
+  Calendar calendar_;  // pending events by (time, sequence)
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
   Gate* gate_ = nullptr;

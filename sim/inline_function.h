@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 #include <new>
 #include <type_traits>
 #include <utility>
@@ -27,11 +28,14 @@ class InlineFunction {
     static_assert(std::is_nothrow_move_constructible_v<Fn>);
     ::new (static_cast<void*>(storage_)) Fn(std::forward<F>(f));
     invoke_ = [](void* p) { (*static_cast<Fn*>(p))(); };
-    manage_ = [](void* dst, void* src) {
-      Fn* from = static_cast<Fn*>(src);
-      if (dst != nullptr) ::new (dst) Fn(std::move(*from));
-      from->~Fn();
-    };
+    // Captures of plain values (the common case) move by copying bytes and need no cleanup.
+    if constexpr (!std::is_trivially_copyable_v<Fn> || !std::is_trivially_destructible_v<Fn>) {
+      manage_ = [](void* dst, void* src) {
+        Fn* from = static_cast<Fn*>(src);
+        if (dst != nullptr) ::new (dst) Fn(std::move(*from));
+        from->~Fn();
+      };
+    }
   }
 
   InlineFunction(InlineFunction&& other) noexcept { take(other); }
@@ -57,8 +61,12 @@ class InlineFunction {
 
  private:
   void take(InlineFunction& other) {
-    if (other.manage_ == nullptr) return;
-    other.manage_(storage_, other.storage_);
+    if (other.invoke_ == nullptr) return;
+    if (other.manage_ == nullptr) {
+      std::memcpy(storage_, other.storage_, kCapacity);
+    } else {
+      other.manage_(storage_, other.storage_);
+    }
     invoke_ = other.invoke_;
     manage_ = other.manage_;
     other.invoke_ = nullptr;
@@ -67,7 +75,8 @@ class InlineFunction {
 
   alignas(std::max_align_t) std::byte storage_[kCapacity];
   void (*invoke_)(void*) = nullptr;
-  void (*manage_)(void* dst, void* src) = nullptr;  // move into dst (if any), destroy src
+  // Moves the callable into dst (if any) and destroys src; null for trivially copyable ones.
+  void (*manage_)(void* dst, void* src) = nullptr;
 };
 
 }  // namespace sim

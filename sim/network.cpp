@@ -44,13 +44,16 @@ void Network::add_node(NodeId node, const Address& addr, std::string_view name) 
   if (it == hosts_.end() || *it != addr.host) hosts_.insert(it, addr.host);
 }
 
-Network::Connection& Network::conn(SocketId s) { return conns_[s.index / 2]; }
-const Network::Connection& Network::conn(SocketId s) const { return conns_[s.index / 2]; }
+Network::Connection& Network::conn(SocketId s) { return *conns_[s.index / 2]; }
+const Network::Connection& Network::conn(SocketId s) const { return *conns_[s.index / 2]; }
 
 bool Network::live(SocketId s) const {
-  if (!s.valid() || s.index / 2 >= conns_.size()) return false;
-  const Connection& c = conn(s);
-  return c.in_use && c.generation == s.generation;
+  return s.valid() && s.index / 2 < conns_.size() && current(s.index / 2, s.generation);
+}
+
+bool Network::current(uint32_t index, uint32_t generation) const {
+  const Connection& c = *conns_[index];
+  return c.in_use && c.generation == generation;
 }
 
 bool Network::is_open(SocketId s) const { return live(s) && conn(s).open[s.index % 2]; }
@@ -79,11 +82,11 @@ uint32_t Network::allocate_connection() {
     index = free_conns_.back();
     free_conns_.pop_back();
   } else {
-    conns_.emplace_back();
+    conns_.push_back(std::make_unique<Connection>());
     index = static_cast<uint32_t>(conns_.size() - 1);
   }
   ++open_connections_;
-  Connection& c = conns_[index];
+  Connection& c = *conns_[index];
   c.in_use = true;
   c.established = false;
   c.dir[0].reset_to_empty();
@@ -93,7 +96,7 @@ uint32_t Network::allocate_connection() {
 
 SocketId Network::connect(NodeId node, const Address& target) {
   uint32_t index = allocate_connection();
-  Connection& c = conns_[index];
+  Connection& c = *conns_[index];
   NodeInfo& self = nodes_[node];
   c.node[0] = node;
   c.node[1] = node_at(target);
@@ -114,8 +117,8 @@ SocketId Network::connect(NodeId node, const Address& target) {
 }
 
 void Network::syn_arrives(uint32_t index, uint32_t gen, int attempt, Time first_syn) {
-  Connection& c = conns_[index];
-  if (!c.in_use || c.generation != gen) return;
+  Connection& c = *conns_[index];
+  if (!current(index, gen)) return;
   if (!c.open[0]) {  // the connecting side gave up before the SYN got anywhere
     release_if_done(index);
     return;
@@ -126,12 +129,17 @@ void Network::syn_arrives(uint32_t index, uint32_t gen, int attempt, Time first_
   bool path = host_exists && !nodes_[src].isolated &&
               (dst == kNoNode || (reachable(src, dst) && reachable(dst, src)));
   if (!path) {  // nobody answers: retry the SYN on Linux's schedule, then ETIMEDOUT
+    // SYNs go out at 0, 1, 3, 7, 15, 31 and 63 s; the connect fails at 127 s.
+    Time next = first_syn + kSynFirstRto * ((int64_t{2} << attempt) - 1);
     if (attempt == kSynRetries) {
-      notify_closed(index, 0, CloseReason::kTimedOut);
+      queue_.schedule(next, [this, index, gen] {
+        if (current(index, gen)) {
+          notify_closed(index, 0, CloseReason::kTimedOut);
+        }
+      });
       return;
     }
-    Duration next = kSynFirstRto * ((int64_t{2} << attempt) - 1);
-    queue_.schedule(first_syn + next + default_link_.latency, [=, this] {
+    queue_.schedule(next + default_link_.latency, [=, this] {
       syn_arrives(index, gen, attempt + 1, first_syn);
     });
     return;
@@ -140,7 +148,7 @@ void Network::syn_arrives(uint32_t index, uint32_t gen, int attempt, Time first_
   Time back = queue_.now() + (dst == kNoNode ? default_link_.latency : transit_latency(c, 1, 0));
   if (listener == listeners_.end()) {  // the host answers with a RST
     queue_.schedule(back, [this, index, gen] {
-      if (conns_[index].in_use && conns_[index].generation == gen) {
+      if (current(index, gen)) {
         notify_closed(index, 0, CloseReason::kRefused);
       }
     });
@@ -150,8 +158,8 @@ void Network::syn_arrives(uint32_t index, uint32_t gen, int attempt, Time first_
   c.node[1] = listener->second;
   c.open[1] = true;
   queue_.schedule(back, [this, index, gen] {
-    Connection& k = conns_[index];
-    if (!k.in_use || k.generation != gen) return;
+    Connection& k = *conns_[index];
+    if (!current(index, gen)) return;
     k.established = true;
     if (!k.open[0]) return;
     events_.on_connected(k.node[0], SocketId{index * 2, gen});
@@ -159,8 +167,8 @@ void Network::syn_arrives(uint32_t index, uint32_t gen, int attempt, Time first_
   });
   Time accept_at = back + transit_latency(c, 0, 0);
   queue_.schedule(accept_at, [this, index, gen] {
-    Connection& k = conns_[index];
-    if (!k.in_use || k.generation != gen || !k.open[1]) return;
+    Connection& k = *conns_[index];
+    if (!current(index, gen) || !k.open[1]) return;
     k.known[1] = true;
     SocketId accepted{index * 2 + 1, gen};
     events_.on_accepted(k.node[1], accepted);
@@ -199,7 +207,7 @@ Duration Network::transit_latency(Connection& c, int from_side, size_t bytes) {
 }
 
 void Network::schedule_delivery(uint32_t index, int from_side, Time at, uint64_t end) {
-  Connection& c = conns_[index];
+  Connection& c = *conns_[index];
   Direction& d = c.dir[from_side];
   at = std::max(at, d.last_arrival);  // TCP delivers in order
   d.last_arrival = at;
@@ -208,7 +216,7 @@ void Network::schedule_delivery(uint32_t index, int from_side, Time at, uint64_t
 }
 
 void Network::pump(uint32_t index, int from_side) {
-  Connection& c = conns_[index];
+  Connection& c = *conns_[index];
   Direction& d = c.dir[from_side];
   if (!c.established) return;
   uint64_t limit = d.consumed + window_;
@@ -223,7 +231,7 @@ void Network::send(SocketId s, std::string_view bytes) {
   if (!is_open(s) || bytes.empty()) return;
   uint32_t index = s.index / 2;
   int side = static_cast<int>(s.index % 2);
-  Direction& d = conns_[index].dir[side];
+  Direction& d = conns_[index]->dir[side];
   d.bytes.append(bytes);
   d.written += bytes.size();
   pump(index, side);
@@ -239,7 +247,7 @@ void Network::consume(SocketId s, size_t n) {
   if (!is_open(s)) return;
   uint32_t index = s.index / 2;
   int from_side = 1 - static_cast<int>(s.index % 2);
-  Direction& d = conns_[index].dir[from_side];
+  Direction& d = conns_[index]->dir[from_side];
   assert(n <= d.delivered - d.consumed);
   d.consumed += n;
   d.bytes.consume(n);
@@ -253,8 +261,8 @@ size_t Network::unsent(SocketId s) const {
 }
 
 void Network::deliver(uint32_t index, uint32_t gen, int from_side, uint64_t end) {
-  Connection& c = conns_[index];
-  if (!c.in_use || c.generation != gen) return;
+  Connection& c = *conns_[index];
+  if (!current(index, gen)) return;
   Direction& d = c.dir[from_side];
   bool carries_fin = d.fin_at != kNoFin && end >= d.fin_at && !d.fin_delivered;
   if (end <= d.delivered && !carries_fin) return;  // a retransmission already brought it
@@ -283,12 +291,12 @@ void Network::deliver(uint32_t index, uint32_t gen, int from_side, uint64_t end)
 }
 
 void Network::retransmit_later(uint32_t index, int from_side) {
-  Connection& c = conns_[index];
+  Connection& c = *conns_[index];
   Direction& d = c.dir[from_side];
   uint32_t gen = c.generation;
   queue_.after(d.rto, [this, index, gen, from_side] {
-    Connection& k = conns_[index];
-    if (!k.in_use || k.generation != gen) return;
+    Connection& k = *conns_[index];
+    if (!current(index, gen)) return;
     Direction& dir = k.dir[from_side];
     if (reachable(k.node[from_side], k.node[1 - from_side])) {
       dir.retransmitting = false;
@@ -315,7 +323,7 @@ void Network::close(SocketId s) {
 }
 
 void Network::close_side(uint32_t index, int side, CloseReason peer_sees) {
-  Connection& c = conns_[index];
+  Connection& c = *conns_[index];
   c.open[side] = false;
   Direction& out = c.dir[side];
   // What never left the sender's output buffer dies with it; what is in flight still goes.
@@ -337,7 +345,7 @@ void Network::close_side(uint32_t index, int side, CloseReason peer_sees) {
 }
 
 void Network::notify_closed(uint32_t index, int side, CloseReason reason) {
-  Connection& c = conns_[index];
+  Connection& c = *conns_[index];
   if (!c.open[side]) return;
   c.open[side] = false;
   Direction& out = c.dir[side];
@@ -351,7 +359,7 @@ void Network::notify_closed(uint32_t index, int side, CloseReason reason) {
 }
 
 void Network::release_if_done(uint32_t index) {
-  Connection& c = conns_[index];
+  Connection& c = *conns_[index];
   if (c.open[0] || c.open[1] || !c.in_use) return;
   c.in_use = false;
   ++c.generation;
@@ -367,7 +375,7 @@ void Network::reset(SocketId s) {
   uint32_t gen = s.generation;
   for (int side = 0; side < 2; ++side) {
     queue_.after(Duration{}, [this, index, gen, side] {
-      if (conns_[index].in_use && conns_[index].generation == gen) {
+      if (current(index, gen)) {
         notify_closed(index, side, CloseReason::kReset);
       }
     });
@@ -377,7 +385,7 @@ void Network::reset(SocketId s) {
 void Network::close_node(NodeId node, CloseReason reason) {
   for (uint32_t index = 0; index < conns_.size(); ++index) {
     for (int side = 0; side < 2; ++side) {
-      Connection& c = conns_[index];
+      Connection& c = *conns_[index];
       if (c.in_use && c.node[side] == node && c.open[side]) close_side(index, side, reason);
     }
   }

@@ -22,8 +22,8 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -162,6 +162,7 @@ class Network {
   Connection& conn(SocketId socket);
   const Connection& conn(SocketId socket) const;
   bool live(SocketId socket) const;  // the connection still exists (either end may be open)
+  bool current(uint32_t index, uint32_t generation) const;  // still the same connection
   Duration transit_latency(Connection& c, int from_side, size_t bytes);
   void pump(uint32_t index, int from_side);
   void schedule_delivery(uint32_t index, int from_side, Time at, uint64_t end);
@@ -181,7 +182,8 @@ class Network {
   LinkParams default_link_;
   size_t window_ = kDefaultWindow;
   std::vector<NodeInfo> nodes_;
-  std::deque<Connection> conns_;  // a deque: references stay valid while callbacks connect
+  // Boxed so a Connection& stays valid while a callback opens new connections.
+  std::vector<std::unique_ptr<Connection>> conns_;
   std::vector<uint32_t> free_conns_;
   size_t open_connections_ = 0;
   std::map<Address, NodeId> listeners_;

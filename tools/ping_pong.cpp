@@ -52,7 +52,7 @@ void PingPong::on_readable(sim::SocketId socket) {
     }
     sim::Duration think = options_.think;
     if (options_.think_jitter.us > 0) {
-      think += sim::Duration::micros(env().rng("think").uniform_signed(0, options_.think_jitter.us));
+      think += sim::Duration::micros(think_rng_.uniform_signed(0, options_.think_jitter.us));
     }
     env().after(think, [this] { send_ping(); });
   }

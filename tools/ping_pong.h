@@ -22,7 +22,8 @@ struct PingPongOptions {
 
 class PingPong : public sim::Process {
  public:
-  PingPong(sim::Env& env, PingPongOptions options) : Process(env), options_(options) {}
+  PingPong(sim::Env& env, PingPongOptions options)
+      : Process(env), options_(options), think_rng_(env.rng("think")) {}
 
   void start() override;
   void on_connected(sim::SocketId socket) override;
@@ -38,6 +39,7 @@ class PingPong : public sim::Process {
   void narrate(std::string_view event, std::string_view text);
 
   PingPongOptions options_;
+  sim::Rng& think_rng_;
   sim::SocketId out_;  // our connection to the peer
   sim::Time ping_sent_at_;
   uint64_t pongs_ = 0;
