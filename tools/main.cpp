@@ -81,13 +81,23 @@ int main(int argc, char** argv) {
   tools::KernelBenchOptions kopts;
   std::string measured = "5s", warmup = "1s";
   bool json = false;
-  kernel->add_option("--processes", kopts.processes, "Number of processes")->check(CLI::Range(2u, 1000000u));
-  kernel->add_option("--for", measured, "Virtual time measured")->check(DurationValidator());
-  kernel->add_option("--warmup", warmup, "Virtual warm-up time")->check(DurationValidator());
+  kernel->add_option("--processes", kopts.processes, "Number of processes (default 1000)")
+      ->check(CLI::Range(2u, 1000000u));
+  kernel->add_option("--for", measured, "Virtual time measured (default 5s)")
+      ->check(DurationValidator())
+      ->type_name("DURATION");
+  kernel->add_option("--warmup", warmup, "Virtual warm-up time (default 1s)")
+      ->check(DurationValidator())
+      ->type_name("DURATION");
   kernel->add_option("--seed", kopts.seed, "Random seed");
   kernel->add_flag("--json", json, "Print machine-readable figures");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; bad command lines are bad input: exit code 2.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   if (demo->parsed()) return run_demo(demo_seed);
   if (kernel->parsed()) {
     kopts.measured = sim::parse_duration(measured);

@@ -45,8 +45,8 @@ void PingPong::on_readable(sim::SocketId socket) {
     }
     ++pongs_;
     if (options_.narrate) {
-      narrate("pong", fmt::format("PONG from {} after {}", options_.peer.to_string(),
-                                  sim::format_duration(env().now() - ping_sent_at_)));
+      double rtt_ms = static_cast<double>((env().now() - ping_sent_at_).us) / 1000.0;
+      narrate("pong", fmt::format("PONG from {} after {:.3f} ms", options_.peer.to_string(), rtt_ms));
     } else {
       env().trace("bench", '.', "pong", "PONG");
     }
