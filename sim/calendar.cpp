@@ -14,10 +14,7 @@ void Calendar::push(Key key, uint32_t slot, Time now) {
     heap_push(HeapEntry{key, slot});
     return;
   }
-  if (slot >= next_.size()) {
-    next_.resize(slot + 1);
-    key_.resize(slot + 1);
-  }
+  assert(slot < next_.size() && "reserve_slots() first");
   auto bucket = static_cast<uint32_t>(at.us) & (kWheelSize - 1);
   next_[slot] = kNoSlot;
   key_[slot] = key;

@@ -27,6 +27,11 @@ class Calendar {
   bool empty() const { return wheel_count_ == 0 && heap_.empty(); }
   size_t size() const { return wheel_count_ + heap_.size(); }
 
+  // Makes room for slots numbered below `count`; push() requires it.
+  void reserve_slots(size_t count) {
+    next_.resize(count);
+    key_.resize(count);
+  }
   // `now` is the queue's clock: no key pushed or pending is earlier.
   void push(Key key, uint32_t slot, Time now);
   // The smallest pending key and its slot. REQUIRES: !empty().

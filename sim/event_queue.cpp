@@ -10,15 +10,16 @@ uint32_t EventQueue::allocate_slot() {
     free_slots_.pop_back();
     return slot;
   }
-  slots_.emplace_back();
-  return static_cast<uint32_t>(slots_.size() - 1);
+  if (slot_count_ % kChunkSize == 0) {
+    chunks_.push_back(std::make_unique<Slot[]>(kChunkSize));
+    calendar_.reserve_slots(slot_count_ + kChunkSize);
+  }
+  return slot_count_++;
 }
 
-TimerId EventQueue::schedule(Time at, InlineFunction fn, EventOwner owner) {
+TimerId EventQueue::enqueue(Time at, uint32_t slot, EventOwner owner) {
   assert(at >= now_ && "events cannot be scheduled in the past");
-  uint32_t slot = allocate_slot();
-  Slot& s = slots_[slot];
-  s.fn = std::move(fn);
+  Slot& s = slot_at(slot);
   s.owner = owner;
   s.cancelled = false;
   Calendar::Key key = (static_cast<Calendar::Key>(static_cast<uint64_t>(at.us)) << 64) | next_seq_++;
@@ -28,14 +29,15 @@ TimerId EventQueue::schedule(Time at, InlineFunction fn, EventOwner owner) {
 
 void EventQueue::cancel(TimerId id) {
   if (!pending(id)) return;
-  Slot& s = slots_[id.slot];
+  Slot& s = slot_at(id.slot);
   s.cancelled = true;
   s.fn.reset();  // release captures now; the heap entry is skipped when it surfaces
 }
 
 bool EventQueue::pending(TimerId id) const {
-  return id.valid() && id.slot < slots_.size() && slots_[id.slot].generation == id.generation &&
-         !slots_[id.slot].cancelled && static_cast<bool>(slots_[id.slot].fn);
+  if (!id.valid() || id.slot >= slot_count_) return false;
+  const Slot& s = slot_at(id.slot);
+  return s.generation == id.generation && !s.cancelled && static_cast<bool>(s.fn);
 }
 
 Time EventQueue::next_time() {
@@ -65,28 +67,28 @@ void EventQueue::run_until(Time limit) {
 }
 
 void EventQueue::run_slot(uint32_t slot) {
-  Slot& s = slots_[slot];
-  bool cancelled = s.cancelled;
-  EventOwner owner = s.owner;
-  // Move the callback out before running it: it may schedule events, which may grow slots_.
-  InlineFunction fn = std::move(s.fn);
-  ++s.generation;
-  free_slots_.push_back(slot);
-  if (cancelled) return;
-
+  Slot& s = slot_at(slot);
+  ++s.generation;  // from here on, cancel() of this event is a no-op
   auto verdict = Gate::Verdict::kRun;
-  if (owner.node != kNoNode && gate_ != nullptr) verdict = gate_->admit(owner);
+  if (s.cancelled) {
+    verdict = Gate::Verdict::kDrop;
+  } else if (s.owner.node != kNoNode && gate_ != nullptr) {
+    verdict = gate_->admit(s.owner);
+  }
   switch (verdict) {
     case Gate::Verdict::kRun:
       ++executed_;
-      fn();
+      s.fn();  // in place: the slot is not reused until it is freed below
+      s.fn.reset();
       break;
     case Gate::Verdict::kDefer:
-      gate_->defer(owner, std::move(fn));
+      gate_->defer(s.owner, std::move(s.fn));
       break;
     case Gate::Verdict::kDrop:
+      s.fn.reset();
       break;
   }
+  free_slots_.push_back(slot);
 }
 
 }  // namespace sim

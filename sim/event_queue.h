@@ -9,6 +9,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "sim/inline_function.h"
@@ -49,9 +51,20 @@ class EventQueue {
   Time now() const { return now_; }
   void set_gate(Gate* gate) { gate_ = gate; }
 
-  TimerId schedule(Time at, InlineFunction fn, EventOwner owner = {});
-  TimerId after(Duration d, InlineFunction fn, EventOwner owner = {}) {
-    return schedule(now_ + d, std::move(fn), owner);
+  // Schedules `fn` (a lambda, constructed in place, or an InlineFunction) to run at `at`.
+  template <typename F>
+  TimerId schedule(Time at, F&& fn, EventOwner owner = {}) {
+    uint32_t slot = allocate_slot();
+    if constexpr (std::is_same_v<std::decay_t<F>, InlineFunction>) {
+      slot_at(slot).fn = std::move(fn);
+    } else {
+      slot_at(slot).fn.emplace(std::forward<F>(fn));
+    }
+    return enqueue(at, slot, owner);
+  }
+  template <typename F>
+  TimerId after(Duration d, F&& fn, EventOwner owner = {}) {
+    return schedule(now_ + d, std::forward<F>(fn), owner);
   }
   // Cancels a pending event; a no-op for one that already ran or was cancelled.
   void cancel(TimerId id);
@@ -88,14 +101,23 @@ class EventQueue {
     bool cancelled = false;
   };
 
+  // Slots live in fixed chunks, so a running callback's slot stays put while it schedules more.
+  static constexpr uint32_t kChunkBits = 8;
+  static constexpr uint32_t kChunkSize = 1u << kChunkBits;
+  Slot& slot_at(uint32_t slot) { return chunks_[slot >> kChunkBits][slot & (kChunkSize - 1)]; }
+  const Slot& slot_at(uint32_t slot) const {
+    return chunks_[slot >> kChunkBits][slot & (kChunkSize - 1)];
+  }
   uint32_t allocate_slot();
+  TimerId enqueue(Time at, uint32_t slot, EventOwner owner);
   void run_slot(uint32_t slot);
 
   Time now_ = kTimeZero;
   uint64_t next_seq_ = 0;
   uint64_t executed_ = 0;
   Calendar calendar_;  // pending events by (time, sequence)
-  std::vector<Slot> slots_;
+  std::vector<std::unique_ptr<Slot[]>> chunks_;
+  uint32_t slot_count_ = 0;
   std::vector<uint32_t> free_slots_;
   Gate* gate_ = nullptr;
 };

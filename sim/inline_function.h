@@ -22,10 +22,17 @@ class InlineFunction {
   template <typename F, typename = std::enable_if_t<
                             !std::is_same_v<std::decay_t<F>, InlineFunction>>>
   InlineFunction(F&& f) {  // NOLINT: implicit on purpose, lambdas convert
+    emplace(std::forward<F>(f));
+  }
+
+  // Replaces the callable with `f`, constructed in place.
+  template <typename F>
+  void emplace(F&& f) {
     using Fn = std::decay_t<F>;
     static_assert(sizeof(Fn) <= kCapacity, "capture too large for InlineFunction");
     static_assert(alignof(Fn) <= alignof(std::max_align_t));
     static_assert(std::is_nothrow_move_constructible_v<Fn>);
+    reset();
     ::new (static_cast<void*>(storage_)) Fn(std::forward<F>(f));
     invoke_ = [](void* p) { (*static_cast<Fn*>(p))(); };
     // Captures of plain values (the common case) move by copying bytes and need no cleanup.

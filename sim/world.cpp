@@ -182,10 +182,6 @@ int64_t Env::unix_us() const {
   return world_.nodes_[id_]->clock.unix_us(world_.queue_.now(), world_.epoch_unix_us_);
 }
 
-TimerId Env::after(Duration delay, InlineFunction fn) {
-  return world_.queue_.after(delay, std::move(fn), EventOwner{id_, incarnation()});
-}
-
 void Env::cancel(TimerId timer) { world_.queue_.cancel(timer); }
 bool Env::listen(const Address& addr) { return world_.network_.listen(id_, addr); }
 SocketId Env::connect(const Address& target) { return world_.network_.connect(id_, target); }

@@ -38,7 +38,9 @@ class Env {
   int64_t unix_us() const;  // this machine's wall clock, which may jump
   uint32_t incarnation() const;
 
-  TimerId after(Duration delay, InlineFunction fn);
+  // Runs `fn` after `delay`, unless this incarnation ends first; deferred while frozen.
+  template <typename F>
+  TimerId after(Duration delay, F&& fn);
   void cancel(TimerId timer);
 
   bool listen(const Address& addr);
@@ -148,5 +150,10 @@ class World final : private NetworkEvents, private EventQueue::Gate {
   std::vector<std::unique_ptr<Process>> exited_;  // destroyed once their last call returns
   int64_t epoch_unix_us_ = kDefaultEpochUnixUs;
 };
+
+template <typename F>
+TimerId Env::after(Duration delay, F&& fn) {
+  return world_.queue().after(delay, std::forward<F>(fn), EventOwner{id_, incarnation()});
+}
 
 }  // namespace sim
