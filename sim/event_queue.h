@@ -66,7 +66,8 @@ class EventQueue {
   TimerId after(Duration d, F&& fn, EventOwner owner = {}) {
     return schedule(now_ + d, std::forward<F>(fn), owner);
   }
-  // Cancels a pending event; a no-op for one that already ran or was cancelled.
+  // Cancels a pending event; a no-op for one that already ran or was cancelled. A cancelled
+  // event keeps its place (and counts in size()) until its time, when step() drops it.
   void cancel(TimerId id);
   bool pending(TimerId id) const;
 

@@ -31,7 +31,9 @@ Rng::Rng(uint64_t seed) : seed_(seed) {
 }
 
 Rng Rng::derive(std::string_view name) const {
-  uint64_t mixed = seed_ ^ hash_name(name);
+  // Scramble the seed before combining, so (seed, name) pairs do not cancel out by XOR.
+  uint64_t state = seed_;
+  uint64_t mixed = splitmix64(state) ^ hash_name(name);
   return Rng(splitmix64(mixed));
 }
 

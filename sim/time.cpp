@@ -43,9 +43,12 @@ Duration parse_duration(std::string_view text) {
     ++i;
     size_t start = i;
     while (i < text.size() && is_digit(text[i])) {
-      if (frac_scale >= 1000 * 1000 * 1000) fail(text, "too many decimal places");
-      frac = frac * 10 + (text[i] - '0');
-      frac_scale *= 10;
+      if (frac_scale < 1000 * 1000 * 1000) {
+        frac = frac * 10 + (text[i] - '0');
+        frac_scale *= 10;
+      } else if (text[i] != '0') {  // trailing zeros past nanoseconds change nothing
+        fail(text, "finer than a microsecond");
+      }
       ++i;
     }
     if (i == start) fail(text, kExpected);
@@ -71,9 +74,9 @@ std::string format_duration(Duration d) {
 }
 
 std::string format_seconds(Time t) {
-  int64_t ms = t.us / 1000;
-  const char* sign = ms < 0 ? "-" : "";
-  if (ms < 0) ms = -ms;
+  // Truncates towards zero on the magnitude, so -1500us prints "-0.001s" and -1us "-0.000s".
+  const char* sign = t.us < 0 ? "-" : "";
+  uint64_t ms = (t.us < 0 ? 0 - static_cast<uint64_t>(t.us) : static_cast<uint64_t>(t.us)) / 1000;
   return fmt::format("{}{}.{:03}s", sign, ms / 1000, ms % 1000);
 }
 

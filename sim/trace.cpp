@@ -60,6 +60,7 @@ void Trace::remove_sink(TraceSink* sink) {
 void Trace::emit(const TraceRecord& record) {
   hasher_.add(static_cast<uint64_t>(record.t.us));
   hasher_.add(record.node);
+  hasher_.add(record.addr);
   hasher_.add(record.kind);
   hasher_.add(static_cast<uint64_t>(static_cast<unsigned char>(record.level)));
   hasher_.add(record.event);
@@ -75,20 +76,44 @@ void TimelineSink::write(const TraceRecord& record) {
   out_ << line;
 }
 
+// Length of the well-formed UTF-8 sequence at the start of `s`, or 0 if it is not one.
+size_t utf8_sequence_length(std::string_view s) {
+  auto byte = [&s](size_t i) { return static_cast<unsigned char>(s[i]); };
+  unsigned char lead = byte(0);
+  size_t n = lead >= 0xf0 && lead <= 0xf4 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc2 ? 2 : 0;
+  if (n == 0 || s.size() < n) return 0;
+  for (size_t i = 1; i < n; ++i) {
+    if ((byte(i) & 0xc0) != 0x80) return 0;
+  }
+  // Overlong three- and four-byte forms, surrogates, and code points past U+10FFFF.
+  if ((lead == 0xe0 && byte(1) < 0xa0) || (lead == 0xed && byte(1) >= 0xa0) ||
+      (lead == 0xf0 && byte(1) < 0x90) || (lead == 0xf4 && byte(1) >= 0x90)) {
+    return 0;
+  }
+  return n;
+}
+
 void append_json_escaped(std::string& out, std::string_view text) {
-  for (char c : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    auto u = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
+      case '"': out += "\\\""; continue;
+      case '\\': out += "\\\\"; continue;
+      case '\n': out += "\\n"; continue;
+      case '\r': out += "\\r"; continue;
+      case '\t': out += "\\t"; continue;
+      default: break;
+    }
+    if (u < 0x20) {
+      out += fmt::format("\\u{:04x}", u);
+    } else if (u < 0x80) {
+      out += c;
+    } else if (size_t n = utf8_sequence_length(text.substr(i)); n > 0) {
+      out.append(text.substr(i, n));  // valid UTF-8 (e.g. Chinese explanations) stays as is
+      i += n - 1;
+    } else {
+      out += fmt::format("\\u{:04x}", u);  // a stray byte (binary key data): as U+00XX
     }
   }
 }
