@@ -26,6 +26,7 @@ struct World::Node {
   bool alive = false;
   bool paused = false;
   bool host_down = false;
+  bool stalled = false;
   std::vector<InlineFunction> deferred;  // due while frozen, in the order they came due
   std::map<std::string, Rng, std::less<>> streams;
 };
@@ -60,7 +61,7 @@ bool World::host_is_down(NodeId node) const { return nodes_[node]->host_down; }
 Process* World::process(NodeId node) const { return nodes_[node]->process.get(); }
 Env& World::env(NodeId node) { return nodes_[node]->env; }
 Disk& World::disk(NodeId node) { return nodes_[node]->disk; }
-bool World::frozen(const Node& n) const { return n.paused || n.host_down; }
+bool World::frozen(const Node& n) const { return n.paused || n.host_down || n.stalled; }
 
 // ---------------------------------------------------------------------------------------
 // Lifecycle
@@ -71,6 +72,7 @@ void World::start(NodeId node) {
   ++n.incarnation;
   n.alive = true;
   n.paused = false;
+  n.stalled = false;
   n.streams.clear();
   n.process = n.factory(n.env);
   n.process->start();
@@ -121,6 +123,18 @@ void World::thaw_if_ready(NodeId node) {
   EventOwner owner{node, n.incarnation};
   for (InlineFunction& fn : n.deferred) queue_.schedule(queue_.now(), std::move(fn), owner);
   n.deferred.clear();
+}
+
+void World::stall(NodeId node, Duration d) {
+  Node& n = *nodes_[node];
+  n.stalled = true;
+  uint32_t incarnation = n.incarnation;
+  queue_.after(d, [this, node, incarnation] {
+    Node& k = *nodes_[node];
+    if (k.incarnation != incarnation) return;
+    k.stalled = false;
+    thaw_if_ready(node);
+  });
 }
 
 void World::jump_clock(NodeId node, Duration by) { nodes_[node]->clock.jump(by); }
@@ -193,7 +207,9 @@ void Env::close(SocketId s) { world_.network_.close(s); }
 const Address& Env::peer_address(SocketId s) const { return world_.network_.peer_address(s); }
 const Address& Env::local_address(SocketId s) const { return world_.network_.local_address(s); }
 Disk& Env::disk() { return world_.nodes_[id_]->disk; }
+const Disk& Env::disk() const { return world_.nodes_[id_]->disk; }
 void Env::exit() { world_.stop(id_, CloseReason::kEof); }
+void Env::stall(Duration d) { world_.stall(id_, d); }
 
 Rng& Env::rng(std::string_view purpose) {
   World::Node& n = *world_.nodes_[id_];

@@ -57,9 +57,13 @@ class Env {
   // independent of every other node's and purpose's draws.
   Rng& rng(std::string_view purpose);
   Disk& disk();
+  const Disk& disk() const;
   void trace(std::string_view kind, char level, std::string_view event, std::string_view text);
   // The process ends itself (SHUTDOWN, exit after SIGTERM): peers see EOF, not a reset.
   void exit();
+  // The process is busy for `d` (DEBUG SLEEP, a blocking load): from the end of the current
+  // event, nothing of it runs until then; input waits, as when paused.
+  void stall(Duration d);
 
  private:
   World& world_;
@@ -98,6 +102,7 @@ class World final : private NetworkEvents, private EventQueue::Gate {
   void resume(NodeId node);     // SIGCONT
   void host_down(NodeId node);  // the machine stops answering: isolated and frozen
   void host_up(NodeId node);
+  void stall(NodeId node, Duration d);  // see Env::stall
   void jump_clock(NodeId node, Duration by);
   void set_clock_drift(NodeId node, int64_t ppm);
 

@@ -1,0 +1,58 @@
+// How Redis 7.0 reads and writes the values of configuration directives: its number parsers
+// (util.c string2ll, memtoull, string2d; libc strtoll as config.c calls it), its glob matcher
+// (util.c stringmatchlen) and the formats CONFIG GET / CONFIG REWRITE print.
+//
+// Invariants:
+// - Every function accepts exactly what its Redis counterpart accepts, overflow quirks included
+//   (memtoull wraps instead of failing; strtoll clamps and config.c does not look at errno).
+// - Functions documented as reading a C string stop at the first NUL byte, as Redis's do.
+// - Nothing reads the locale: "space" and "digit" mean the C locale's isspace / isdigit.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace model {
+
+// The part of `s` before its first NUL: what a C function sees of a binary-safe sds.
+std::string_view c_string(std::string_view s);
+
+// sdstrim(line, " \t\r\n"): how config files' lines are trimmed before anything else.
+std::string_view trim_line(std::string_view line);
+
+// strcasecmp(a, b) == 0 on C strings (ASCII case folding).
+bool equals_nocase(std::string_view a, std::string_view b);
+std::string to_lower(std::string_view s);
+
+// string2ll: an optional '-', then "0" or digits without a leading zero, nothing else, at most
+// 20 characters, within int64_t.
+bool parse_ll(std::string_view s, int64_t& value);
+
+// strtoll(s, &end, base) on a C string, for base 8 or 10: leading spaces, a sign, digits.
+// `whole` is *end == '\0' (true for "" too: no digits leave end at the start); on overflow
+// the value clamps to INT64_MIN / INT64_MAX, as libc does.
+struct StrtollResult {
+  int64_t value = 0;
+  bool whole = false;
+  bool overflow = false;
+};
+StrtollResult c_strtoll(std::string_view s, int base);
+
+// memtoull: digits then an optional unit b, k, kb, m, mb, g, gb (any case); "" and "kb" are 0.
+// A leading '-' fails; too many digits saturate and the unit multiplier wraps, as in Redis.
+bool parse_memory(std::string_view s, uint64_t& bytes);
+
+// string2d: strtod over the whole string, no leading space, no NaN, no overflow.
+bool parse_double(std::string_view s, double& value);
+
+// rewriteConfigFormatMemory: "2gb", "512mb", "16kb" when exact, else the plain number.
+std::string format_memory(int64_t bytes);
+
+// printf("%f") then trimDoubleString: "50", "99.9".
+std::string format_double(double value);
+
+// stringmatchlen: glob with * ? [abc] [^a-z] and \ escapes; `nocase` folds ASCII case.
+bool glob_match(std::string_view pattern, std::string_view text, bool nocase);
+
+}  // namespace model

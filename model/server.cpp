@@ -1,0 +1,320 @@
+// RedisServer: lifecycle, clients and processCommand (server.c, networking.c).
+#include "model/server.h"
+
+#include <fmt/format.h>
+
+#include "model/rdb.h"
+
+namespace model {
+namespace {
+
+// A random 40-character hex id (getRandomHexChars), for run ids and replication ids.
+std::string random_hex40(sim::Rng& rng) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(40, '0');
+  for (char& c : id) c = kHex[rng.uniform(0, 15)];
+  return id;
+}
+
+}  // namespace
+
+RedisServer::RedisServer(sim::Env& env)
+    : Process(env), keyspace_(env.rng("dict").next_u64()) {}
+
+RedisServer::~RedisServer() = default;
+
+std::string RedisServer::new_replication_id() { return random_hex40(env().rng("replid")); }
+
+void RedisServer::log(char level, std::string_view event, std::string_view text) const {
+  // Redis drops lines below the configured loglevel (serverLog's verbosity check).
+  static constexpr std::string_view kLevels = ".-*#";
+  size_t rank = kLevels.find(level);
+  if (rank < static_cast<size_t>(config_.loglevel())) return;
+  const_cast<sim::Env&>(env()).trace("server", level, event, text);
+}
+
+ServerView RedisServer::view() const {
+  ServerView v;
+  v.is_master = is_master();
+  if (master_host_) v.master_host = *master_host_;
+  v.master_port = master_port_;
+  v.repl_state = repl_state_;
+  v.loading = loading_;
+  v.replid = replid_;
+  v.replid2 = replid2_;
+  v.master_repl_offset = master_repl_offset_;
+  v.second_replid_offset = second_replid_offset_;
+  return v;
+}
+
+// --- Start and stop -------------------------------------------------------------------------
+
+void RedisServer::start() {
+  pid_ = static_cast<int>(env().rng("pid").uniform(100, 32767));
+  run_id_ = random_hex40(env().rng("runid"));
+  replid_ = new_replication_id();
+  replid2_ = std::string(40, '0');
+  start_time_ = env().now();
+  log('#', "starting", "oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
+  log('#', "version", fmt::format("Redis version=7.0.15, bits=64, commit=00000000, modified=0, "
+                                  "pid={}, just started", pid_));
+  if (!load_config()) return;
+  log('#', "config-loaded", "Configuration loaded");
+  log('*', "running", fmt::format("Running mode=standalone, port={}.", config_.port()));
+  if (!env().listen(sim::Address{env().address().host, static_cast<uint16_t>(config_.port())})) {
+    log('#', "listen-failed", fmt::format("Warning: Could not create server TCP listening "
+                                          "socket *:{}: bind: Address already in use",
+                                          config_.port()));
+    env().exit();
+    return;
+  }
+  log('#', "initialized", "Server initialized");
+  load_dump();
+  log('*', "ready", "Ready to accept connections");
+  if (config_.replicaof()) {
+    master_host_ = config_.replicaof()->host;
+    master_port_ = config_.replicaof()->port;
+    repl_state_ = ReplState::kConnect;
+    if (!cached_master_ && backlog_) cache_master_using_myself();
+  }
+  lastsave_unix_s_ = unixtime();
+  env().after(sim::Duration::millis(1), [this] { server_cron(); });
+}
+
+bool RedisServer::load_config() {
+  ConfigOptions options;
+  options.hash_seed = env().rng("config").next_u64();
+  config_ = Config(options);
+  const std::string* text = env().disk().read(kConfigFile);
+  if (text == nullptr) {
+    log('#', "no-config", "Warning: no config file specified, using the default config. In "
+                          "order to specify a config file use redis-server "
+                          "/path/to/redis.conf");
+    return true;
+  }
+  if (std::optional<ConfigLoadError> error = config_.load(*text)) {
+    log('#', "config-error", error->redis_output());
+    env().exit();
+    return false;
+  }
+  return true;
+}
+
+// The RDB on the node's disk: loaded at start, with its replication id and offset
+// (server.c loadDataFromDisk) so a restarted replica can continue partially.
+void RedisServer::load_dump() {
+  const std::string* bytes = env().disk().read(kDumpFile);
+  if (bytes == nullptr) return;
+  std::optional<RdbFile> rdb = RdbFile::decode(*bytes, keyspace_.order_seed(),
+                                               {!config_.replicaof(), mstime()});
+  if (!rdb) {
+    log('#', "rdb-bad", "Short read or OOM loading DB. Unrecoverable error, aborting now.");
+    return;
+  }
+  log('*', "rdb-loading", "Loading RDB produced by version 7.0.15");
+  log('*', "rdb-age", fmt::format("RDB age {} seconds", unixtime() - rdb->saved_unix_s));
+  log('*', "rdb-memory", fmt::format("RDB memory usage when created {:.2f} Mb",
+                                     static_cast<double>(bytes->size()) / (1024 * 1024)));
+  keyspace_ = std::move(rdb->keyspace);
+  log('*', "rdb-loaded", fmt::format("Done loading RDB, keys loaded: {}, keys expired: {}.",
+                                     rdb->keys_loaded, rdb->keys_expired));
+  log('*', "db-loaded", "DB loaded from disk: 0.000 seconds");
+  if (rdb->repl_offset < 0) return;
+  if (config_.replicaof()) {
+    // A replica restores its history so the next PSYNC may continue.
+    replid_ = rdb->replid;
+    master_repl_offset_ = rdb->repl_offset;
+    create_backlog();
+  } else {
+    // A master keeps the old history as its secondary id (for its former replicas).
+    replid2_ = rdb->replid;
+    second_replid_offset_ = rdb->repl_offset + 1;
+    master_repl_offset_ = rdb->repl_offset;
+  }
+}
+
+void RedisServer::on_terminate() {
+  log('#', "sigterm", "Received SIGTERM scheduling shutdown...");
+  shutdown(false, false);
+}
+
+// prepareForShutdown: replicas get a last GETACK, a snapshot is saved if configured, then
+// the process exits and its peers see the connections close.
+void RedisServer::shutdown(bool save, bool nosave) {
+  log('#', "shutdown", "User requested shutdown...");
+  if (!replicas_.empty() && is_master()) {
+    const std::string argv[] = {"REPLCONF", "GETACK", "*"};
+    propagate(-1, argv);
+  }
+  if (!nosave && (save || !config_.save_params().empty())) {
+    log('*', "saving", "Saving the final RDB snapshot before exiting.");
+    save_dump();
+    log('*', "saved", "DB saved on disk");
+  }
+  log('#', "bye", "Redis is now ready to exit, bye bye...");
+  env().exit();
+}
+
+void RedisServer::save_dump() {
+  RdbFile rdb;
+  rdb.saved_unix_s = unixtime();
+  if (backlog_ || !is_master()) {
+    rdb.replid = replid_;
+    rdb.repl_offset = master_repl_offset_;
+  }
+  env().disk().write(kDumpFile, rdb.encode(keyspace_));
+  dirty_ = 0;
+  lastsave_unix_s_ = unixtime();
+}
+
+// --- Crons -------------------------------------------------------------------------------------
+
+// serverCron: every 1000/hz ms; replicationCron once a second within it (run_with_period).
+void RedisServer::server_cron() {
+  int hz = config_.hz();
+  int64_t period_ms = 1000 / hz;
+  if (is_master() && !loading_) {
+    PropagateList& expired = scratch_result_.propagate;
+    expired.clear();
+    keyspace_.active_expire(mstime(), env().rng("expire"), expired);
+    for (const Propagation& p : expired) propagate(p.db, p.argv);
+  }
+  if (period_ms >= 1000 || cronloops_ % (1000 / period_ms) == 0) replication_cron();
+  ++cronloops_;
+  env().after(sim::Duration::millis(period_ms), [this] { server_cron(); });
+}
+
+void RedisServer::replication_cron() {
+  if (loading_) return;  // a synchronous load blocks the cron
+  if (!is_master()) replica_cron();
+  master_cron();
+  ++replication_cron_loops_;
+}
+
+// --- Clients -----------------------------------------------------------------------------------
+
+void RedisServer::on_accepted(sim::SocketId socket) {
+  if (clients_.size() >= config_.maxclients()) {
+    env().send(socket, "-ERR max number of clients reached\r\n");
+    env().close(socket);
+    return;
+  }
+  add_client(socket);
+}
+
+Client& RedisServer::add_client(sim::SocketId socket) {
+  auto client = std::make_unique<Client>();
+  client->id = next_client_id_++;
+  client->socket = socket;
+  client->addr = env().peer_address(socket).to_string();
+  client->laddr = env().local_address(socket).to_string();
+  client->ctime = client->last_interaction = env().now();
+  client->last_interaction_unix_s = unixtime();
+  client->authenticated = !config_.requirepass().has_value();
+  client->parser.set_limits(RequestLimits{512LL * 1024 * 1024, false, !client->authenticated});
+  Client& ref = *client;
+  by_socket_[socket_key(socket)] = &ref;
+  clients_.emplace(ref.id, std::move(client));
+  ++stat_numconnections_;
+  return ref;
+}
+
+Client* RedisServer::client_of(sim::SocketId socket) {
+  auto it = by_socket_.find(socket_key(socket));
+  return it == by_socket_.end() ? nullptr : it->second;
+}
+
+void RedisServer::on_readable(sim::SocketId socket) {
+  if (socket == repl_socket_) {
+    master_link_readable();
+    return;
+  }
+  if (Client* client = client_of(socket)) process_input(*client);
+}
+
+void RedisServer::on_closed(sim::SocketId socket, sim::CloseReason reason) {
+  if (socket == repl_socket_) {
+    repl_socket_ = {};
+    master_link_broken(reason);
+    return;
+  }
+  if (Client* client = client_of(socket)) {
+    client->socket = {};  // already gone: free_client must not close it again
+    free_client(*client);
+  }
+}
+
+void RedisServer::on_connected(sim::SocketId socket) {
+  if (socket == repl_socket_) master_link_connected();
+}
+
+void RedisServer::free_client(Client& client) {
+  if (client.has(client_flags::kMaster)) {
+    master_lost(client);
+    return;
+  }
+  if (client.has(client_flags::kReplica)) {
+    log('#', "replica-lost", fmt::format("Connection with replica {} lost.", replica_name(client)));
+    std::erase(replicas_, &client);
+    if (replicas_.empty()) repl_no_slaves_since_unix_s_ = unixtime();
+    refresh_good_replicas();
+  }
+  unsubscribe_all(client);
+  if (client.has(client_flags::kBlocked)) --blocked_on_wait_;
+  if (client.wait_timer.valid()) env().cancel(client.wait_timer);
+  if (client.socket.valid()) env().close(client.socket);
+  by_socket_.erase(socket_key(client.socket));
+  clients_.erase(client.id);
+}
+
+void RedisServer::reply_raw(Client& client, std::string_view bytes) {
+  // Redis never replies to its master (prepareClientToWrite), except REPLCONF ACK.
+  if (client.has(client_flags::kMaster) || !client.socket.valid()) return;
+  env().send(client.socket, bytes);
+}
+
+void RedisServer::reply(Client& client, const RespValue& value) {
+  scratch_out_.clear();
+  append_reply(scratch_out_, value);
+  reply_raw(client, scratch_out_);
+}
+
+// processInputBuffer: one command at a time, until the input runs out, the client is
+// blocked, or it is to be closed.
+void RedisServer::process_input(Client& client) {
+  if (client.has(client_flags::kMaster)) {
+    apply_master_stream(client);
+    return;
+  }
+  uint64_t id = client.id;
+  for (;;) {
+    std::string_view input = env().readable(client.socket);
+    if (input.empty() || client.has(client_flags::kBlocked)) return;
+    ParseResult result = client.parser.parse(input, client.argv);
+    env().consume(client.socket, result.consumed);
+    client.last_interaction = env().now();
+    client.last_interaction_unix_s = unixtime();
+    if (result.status == ParseStatus::kNeedMore) {
+      if (client.parser.saw_empty_line() && client.has(client_flags::kReplica)) {
+        client.repl_ack_time_unix_s = unixtime();  // a replica's keepalive newline
+      }
+      return;
+    }
+    if (result.status == ParseStatus::kError) {
+      const ProtocolError& error = client.parser.error();
+      log('-', "protocol-error", fmt::format("Protocol error ({}) from client: {}", error.reason,
+                                             client_info(client)));
+      if (!error.reply.empty()) reply(client, RespValue::error(error.reply));
+      free_client(client);
+      return;
+    }
+    process_command(client);
+    if (clients_.find(id) == clients_.end()) return;  // freed by its own command
+    if (client.has(client_flags::kCloseAfterReply)) {
+      free_client(client);
+      return;
+    }
+  }
+}
+
+}  // namespace model
