@@ -30,7 +30,10 @@ void RedisServer::log(char level, std::string_view event, std::string_view text)
   static constexpr std::string_view kLevels = ".-*#";
   size_t rank = kLevels.find(level);
   if (rank < static_cast<size_t>(config_.loglevel())) return;
-  const_cast<sim::Env&>(env()).trace("server", level, event, text);
+  // Redis marks the lines of its start, before the server is set up, with 'C'.
+  char role = !initialized_ ? 'C' : is_master() ? 'M' : 'S';
+  std::string tag = fmt::format("{}:{}", pid_, role);
+  const_cast<sim::Env&>(env()).trace("server", level, event, text, tag);
 }
 
 ServerView RedisServer::view() const {
@@ -60,6 +63,13 @@ void RedisServer::start() {
                                   "pid={}, just started", pid_));
   if (!load_config()) return;
   log('#', "config-loaded", "Configuration loaded");
+  initialized_ = true;
+  if (config_.replicaof()) {  // a replica from the start: 'S' in its log lines from here on
+    master_host_ = config_.replicaof()->host;
+    master_port_ = config_.replicaof()->port;
+    repl_state_ = ReplState::kConnect;
+  }
+  log('*', "monotonic", "monotonic clock: POSIX clock_gettime");
   log('*', "running", fmt::format("Running mode=standalone, port={}.", config_.port()));
   if (!env().listen(sim::Address{env().address().host, static_cast<uint16_t>(config_.port())})) {
     log('#', "listen-failed", fmt::format("Warning: Could not create server TCP listening "
@@ -70,13 +80,9 @@ void RedisServer::start() {
   }
   log('#', "initialized", "Server initialized");
   load_dump();
+  // A replica whose RDB carried its history can try to continue it (loadDataFromDisk).
+  if (!is_master() && backlog_) cache_master_using_myself();
   log('*', "ready", "Ready to accept connections");
-  if (config_.replicaof()) {
-    master_host_ = config_.replicaof()->host;
-    master_port_ = config_.replicaof()->port;
-    repl_state_ = ReplState::kConnect;
-    if (!cached_master_ && backlog_) cache_master_using_myself();
-  }
   lastsave_unix_s_ = unixtime();
   env().after(sim::Duration::millis(1), [this] { server_cron(); });
 }

@@ -205,6 +205,7 @@ class RedisServer final : public sim::Process {
   uint64_t next_client_id_ = 1;
   int64_t cronloops_ = 0;
   bool loading_ = false;
+  bool initialized_ = false;  // past "Configuration loaded"
   int call_depth_ = 0;
   std::vector<Propagation> pending_propagation_;  // server.also_propagate
   int64_t stat_numcommands_ = 0;

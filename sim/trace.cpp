@@ -65,6 +65,8 @@ void Trace::emit(const TraceRecord& record) {
   hasher_.add(static_cast<uint64_t>(static_cast<unsigned char>(record.level)));
   hasher_.add(record.event);
   hasher_.add(record.text);
+  hasher_.add(static_cast<uint64_t>(record.wall_us));
+  hasher_.add(record.tag);
   ++records_;
   for (TraceSink* sink : sinks_) sink->write(record);
 }

@@ -23,6 +23,8 @@ struct TraceRecord {
   char level = '*';        // Redis's log level marks: '.' debug, '-' verbose, '*' notice, '#'
   std::string_view event;  // a short stable name, or Sentinel's event name ("+sdown")
   std::string_view text;   // the message as Redis would log it, without its prefix
+  int64_t wall_us = 0;     // the node's wall clock (unix us) when it logged this
+  std::string_view tag;    // what a log line starts with, e.g. Redis's "1234:M"; may be empty
 };
 
 class TraceSink {

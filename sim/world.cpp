@@ -222,10 +222,10 @@ Rng& Env::rng(std::string_view purpose) {
 }
 
 void Env::trace(std::string_view kind, char level, std::string_view event,
-                std::string_view text) {
+                std::string_view text, std::string_view tag) {
   const World::Node& n = *world_.nodes_[id_];
   world_.trace_.emit(TraceRecord{world_.queue_.now(), n.name, n.addr_text, kind, level, event,
-                                 text});
+                                 text, unix_us(), tag});
 }
 
 }  // namespace sim

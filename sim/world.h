@@ -58,7 +58,9 @@ class Env {
   Rng& rng(std::string_view purpose);
   Disk& disk();
   const Disk& disk() const;
-  void trace(std::string_view kind, char level, std::string_view event, std::string_view text);
+  // A trace record from this node, stamped with its wall clock; `tag` starts its log line.
+  void trace(std::string_view kind, char level, std::string_view event, std::string_view text,
+             std::string_view tag = {});
   // The process ends itself (SHUTDOWN, exit after SIGTERM): peers see EOF, not a reset.
   void exit();
   // The process is busy for `d` (DEBUG SLEEP, a blocking load): from the end of the current
