@@ -3,64 +3,17 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <bit>
-#include <cstring>
 #include <ostream>
 #include <string>
 
 namespace sim {
-namespace {
-
-constexpr uint64_t kMul = 0x9fb21c651e98df25ULL;
-
-uint64_t mix(uint64_t h, uint64_t v) {
-  h ^= v;
-  h *= kMul;
-  return h ^ (h >> 29);
-}
-
-// The hash must be the same on every machine; redsim builds only for little-endian targets.
-static_assert(std::endian::native == std::endian::little);
-
-uint64_t load8(const char* p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
-
-// The last 1..7 bytes as one word. Overlapping reads cover every byte, so for a given length
-// the word is a function of the content (as in wyhash).
-uint64_t load_tail(const char* p, size_t n) {
-  if (n >= 4) {
-    uint32_t a, b;
-    std::memcpy(&a, p, 4);
-    std::memcpy(&b, p + n - 4, 4);
-    return a | (uint64_t{b} << 32);
-  }
-  auto byte = [p](size_t i) { return uint64_t{static_cast<unsigned char>(p[i])}; };
-  return byte(0) | (byte(n / 2) << 8) | (byte(n - 1) << 16);
-}
-
-}  // namespace
-
-void TraceHasher::add(uint64_t value) { h_ = mix(h_, value); }
-
-void TraceHasher::add(std::string_view bytes) {
-  const char* p = bytes.data();
-  size_t n = bytes.size();
-  h_ = mix(h_, n);
-  for (; n >= 8; p += 8, n -= 8) h_ = mix(h_, load8(p));
-  if (n > 0) h_ = mix(h_, load_tail(p, n));
-}
-
 void Trace::remove_sink(TraceSink* sink) {
   sinks_.erase(std::remove(sinks_.begin(), sinks_.end(), sink), sinks_.end());
 }
 
 void Trace::emit(const TraceRecord& record) {
   hasher_.add(static_cast<uint64_t>(record.t.us));
-  hasher_.add(record.node);
-  hasher_.add(record.addr);
+  hasher_.add(record.node);  // not the address: a node's address is fixed for the run
   hasher_.add(record.kind);
   hasher_.add(static_cast<uint64_t>(static_cast<unsigned char>(record.level)));
   hasher_.add(record.event);

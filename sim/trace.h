@@ -6,7 +6,9 @@
 // call to emit(); a sink that keeps them copies them.
 #pragma once
 
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <iosfwd>
 #include <string_view>
 #include <vector>
@@ -33,14 +35,53 @@ class TraceSink {
   virtual void write(const TraceRecord& record) = 0;
 };
 
-// A 64-bit running hash over typed fields; independent of platform and build type.
+// A 64-bit running hash over typed fields; independent of platform and build type. Inline:
+// it runs for every record of every run.
 class TraceHasher {
  public:
-  void add(uint64_t value);
-  void add(std::string_view bytes);
+  void add(uint64_t value) { h_ = mix(h_, value); }
+  void add(std::string_view bytes) {
+    const char* p = bytes.data();
+    size_t n = bytes.size();
+    // The length goes into the state first, so strings of different lengths never collide by
+    // padding; short strings (most of a record's fields) then cost a single mix.
+    h_ += n * 0xc2b2ae3d27d4eb4fULL;
+    if (n <= 8) {
+      h_ = mix(h_, n == 8 ? load8(p) : n > 0 ? load_tail(p, n) : 0);
+      return;
+    }
+    for (; n >= 8; p += 8, n -= 8) h_ = mix(h_, load8(p));
+    if (n > 0) h_ = mix(h_, load_tail(p, n));
+  }
   uint64_t value() const { return h_; }
 
  private:
+  // The hash must be the same on every machine; redsim builds only for little-endian targets.
+  static_assert(std::endian::native == std::endian::little);
+
+  static uint64_t mix(uint64_t h, uint64_t v) {
+    h ^= v;
+    h *= 0x9fb21c651e98df25ULL;
+    return h ^ (h >> 29);
+  }
+  static uint64_t load8(const char* p) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+  }
+  // The last 1..7 bytes as one word. Overlapping reads cover every byte, so for a given
+  // length the word is a function of the content (as in wyhash).
+  static uint64_t load_tail(const char* p, size_t n) {
+    if (n >= 4) {
+      uint32_t a, b;
+      std::memcpy(&a, p, 4);
+      std::memcpy(&b, p + n - 4, 4);
+      return a | (uint64_t{b} << 32);
+    }
+    auto byte = [p](size_t i) { return uint64_t{static_cast<unsigned char>(p[i])}; };
+    return byte(0) | (byte(n / 2) << 8) | (byte(n - 1) << 16);
+  }
+
   uint64_t h_ = 0x243f6a8885a308d3ULL;
 };
 

@@ -25,7 +25,9 @@ class WallClock {
   }
 
  private:
-  int64_t drift_us(Time now) const { return (now.us - drift_since_.us) * drift_ppm_ / 1000000; }
+  int64_t drift_us(Time now) const {
+    return drift_ppm_ == 0 ? 0 : (now.us - drift_since_.us) * drift_ppm_ / 1000000;
+  }
 
   int64_t offset_us_ = 0;
   int64_t drift_ppm_ = 0;
