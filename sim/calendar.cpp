@@ -91,15 +91,19 @@ void Calendar::clear_bit(uint32_t bucket) {
 }
 
 void Calendar::heap_push(HeapEntry e) {
-  size_t i = heap_.size();
   heap_.push_back(e);
-  while (i > 0) {
-    size_t parent = (i - 1) / 2;
+  sift_up(heap_.size() - 1, e);
+}
+
+// Moves the hole at `hole` up while its parent is larger, then puts `e` there.
+void Calendar::sift_up(size_t hole, HeapEntry e) {
+  while (hole > 0) {
+    size_t parent = (hole - 1) / 2;
     if (heap_[parent].key <= e.key) break;
-    heap_[i] = heap_[parent];
-    i = parent;
+    heap_[hole] = heap_[parent];
+    hole = parent;
   }
-  heap_[i] = e;
+  heap_[hole] = e;
 }
 
 // Floyd's bottom-up removal: the hole walks down along the smaller children to a leaf, then
@@ -115,13 +119,7 @@ void Calendar::heap_pop() {
     heap_[hole] = heap_[child];
     hole = child;
   }
-  while (hole > 0) {
-    size_t parent = (hole - 1) / 2;
-    if (heap_[parent].key <= last.key) break;
-    heap_[hole] = heap_[parent];
-    hole = parent;
-  }
-  heap_[hole] = last;
+  sift_up(hole, last);
 }
 
 }  // namespace sim

@@ -53,6 +53,7 @@ class Calendar {
   void set_bit(uint32_t bucket);
   void clear_bit(uint32_t bucket);
   void heap_push(HeapEntry e);
+  void sift_up(size_t hole, HeapEntry e);
   void heap_pop();
 
   std::vector<uint32_t> head_, tail_;  // per bucket: first and last slot, or kNoSlot
