@@ -57,7 +57,8 @@ uint64_t run_kernel_demo(uint64_t seed, sim::TraceSink* sink) {
   for (const Fault& fault : faults) {
     world.queue().schedule(sim::kTimeZero + fault.at, [&world, &fault] {
       world.trace().emit(sim::TraceRecord{world.now(), world.name(fault.node), "", "fault", '#',
-                                          "fault", fault.text});
+                                          "fault", fault.text,
+                                          world.epoch_unix_us() + world.now().us, {}});
       fault.action();
     });
   }
