@@ -33,8 +33,19 @@ enum : uint32_t {
   kPubsub = 1u << 5,            // subscribed to something
   kBlocked = 1u << 6,           // waiting in WAIT
   kPrePsync = 1u << 7,          // CLIENT_PRE_PSYNC: a replica that used SYNC
+  kBlockedShutdown = 1u << 8,   // SHUTDOWN waiting for the replicas (BLOCKED_SHUTDOWN)
+  kPostponed = 1u << 9,         // a write held while writes are paused (BLOCKED_POSTPONE)
+  kAnyBlocked = kBlocked | kBlockedShutdown | kPostponed,  // CLIENT_BLOCKED
 };
 }  // namespace client_flags
+
+// replstateToString: INFO's and the logs' name for a replica's state.
+std::string_view replica_state_name(ReplicaLinkState state);
+
+// What a replica asked the RDB to leave out (server.h SLAVE_REQ_*).
+namespace slave_req {
+enum : uint32_t { kExcludeData = 1u << 0, kExcludeFunctions = 1u << 1 };
+}  // namespace slave_req
 
 struct QueuedCommand {  // a command queued by MULTI
   const CommandSpec* spec;
@@ -56,11 +67,14 @@ struct Client {
   std::string last_command = "NULL";    // cmd= in CLIENT LIST
 
   RequestParser parser;
+  // c->querybuf: the bytes of an incomplete command, moved out of the socket so that a command
+  // larger than the socket buffers (a 1 MiB SET) can arrive whole. Empty between commands.
+  std::string querybuf;
   std::vector<std::string> argv;
   std::vector<QueuedCommand> multi_queue;
   std::set<std::string> channels;
   std::set<std::string> patterns;
-  int64_t woff = 0;  // the master offset after this client's last write (WAIT)
+  int64_t woff = 0;  // the stream offset after this client's last command (WAIT's target)
 
   // WAIT numreplicas timeout
   int64_t wait_numreplicas = 0;
@@ -74,6 +88,7 @@ struct Client {
   int listening_port = 0;               // REPLCONF listening-port
   std::string announced_ip;             // REPLCONF ip-address
   bool capa_eof = false, capa_psync2 = false;
+  uint32_t slave_req = 0;               // slave_req::* (REPLCONF rdb-filter-only)
   bool start_stream_on_ack = false;     // repl_start_cmd_stream_on_ack (socket RDB)
   std::string held_stream;              // stream bytes waiting until it is online
   int64_t psync_initial_offset = 0;

@@ -98,6 +98,9 @@ bool Keyspace::expire_if_needed(Db& db, Node* node, bool force_delete, ExecConte
     if (ctx.from_master) return false;
     if (!force_delete) return true;
   }
+  // Paused writes keep the dataset constant: the key reads as gone but stays
+  // (expireIfNeeded's checkClientPauseTimeoutAndReturnIfPaused).
+  if (ctx.writes_paused) return true;
   // deleteExpiredKeyAndPropagate: DEL goes out even though server.dirty does not move.
   const auto db_index = static_cast<int>(&db - dbs_.data());
   out.propagate.add(db_index, {"DEL", node->first});

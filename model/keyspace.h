@@ -105,6 +105,7 @@ struct ExecContext {
   bool is_master = true;          // !server.masterhost
   bool replica_read_only = true;  // replica-read-only (matters on replicas only)
   bool from_master = false;       // the command came on the link from this replica's master
+  bool writes_paused = false;     // clients paused for writes: expired keys are not deleted
 };
 
 struct KeyspaceResult {

@@ -1,6 +1,7 @@
 // The RDB file of a simulated server: its dataset plus the aux fields replication needs
-// (repl-id, repl-offset), in our own encoding. It is what BGSAVE writes to the node's disk,
-// what a master streams to a replica in a full resync, and what a restart loads.
+// (repl-id, repl-offset, repl-stream-db), in our own encoding. It is what BGSAVE writes to
+// the node's disk, what a master streams to a replica in a full resync, and what a restart
+// loads.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,7 @@ namespace model {
 struct RdbFile {
   std::string replid;        // the history the dataset belongs to ("" if none)
   int64_t repl_offset = -1;  // its offset, -1 if none
+  int repl_stream_db = -1;   // the db the stream was writing to at repl_offset, -1 if none
   int64_t saved_unix_s = 0;  // ctime aux field
   Keyspace keyspace;
   int64_t keys_loaded = 0;

@@ -1,5 +1,5 @@
 // The master side of replication (replication.c): the stream and its backlog, SYNC/PSYNC,
-// the RDB for full resyncs, REPLCONF, the good-replicas count and WAIT.
+// the RDB for full resyncs, REPLCONF and the good-replicas count (WAIT: replication_wait.cpp).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -91,6 +91,11 @@ void RedisServer::cmd_sync(Client& c, std::span<const std::string> argv) {
     reply(c, RespValue::error("NOMASTERLINK Can't SYNC while not connected with my master"));
     return;
   }
+  // A filtered RDB is only ever streamed to a socket.
+  if (c.slave_req != 0 && !c.capa_eof) {
+    reply(c, RespValue::error("ERR Filtered replica requires EOF capability"));
+    return;
+  }
   log('*', "sync-request", fmt::format("Replica {} asks for synchronization", replica_name(c)));
   bool psync = equals_nocase(argv[0], "psync");
   if (psync) {
@@ -128,7 +133,7 @@ void RedisServer::cmd_sync(Client& c, std::span<const std::string> argv) {
              config_.repl_diskless_sync_delay().us > 0) {
     log('*', "bgsave-delayed", "Delay next BGSAVE for diskless SYNC");  // replicationCron forks
   } else {
-    start_bgsave_for_replication();
+    start_bgsave_for_replication(c.slave_req);
   }
 }
 
@@ -178,10 +183,14 @@ bool RedisServer::try_partial_resync(Client& c, std::string_view replid, int64_t
 
 // --- The RDB for full resyncs (startBgsaveForReplication and the child's completion) --------
 
-void RedisServer::start_bgsave_for_replication() {
-  bool socket_target = config_.repl_diskless_sync();
+// One RDB serves the waiting replicas with the same requirements `req` (REPLCONF
+// rdb-filter-only); a filtered one always goes to sockets.
+void RedisServer::start_bgsave_for_replication(uint32_t req) {
+  bool socket_target = config_.repl_diskless_sync() || req != 0;
   for (const Client* r : replicas_) {
-    if (r->repl_state == ReplicaLinkState::kWaitBgsaveStart) socket_target &= r->capa_eof;
+    if (r->repl_state == ReplicaLinkState::kWaitBgsaveStart && r->slave_req == req) {
+      socket_target &= r->capa_eof;
+    }
   }
   log('*', "bgsave-start", fmt::format("Starting BGSAVE for SYNC with target: {}",
                                        socket_target ? "replicas sockets" : "disk"));
@@ -192,15 +201,15 @@ void RedisServer::start_bgsave_for_replication() {
                                        child_pid));
   // replicationSetupSlaveForFullResync: the stream from here on is held for them.
   RdbFile rdb;
-  rdb.replid = replid_;
-  rdb.repl_offset = master_repl_offset_;
+  populate_save_info(rdb);
   rdb.saved_unix_s = unixtime();
-  std::string payload = rdb.encode(keyspace_);
+  static const Keyspace kNoData;
+  std::string payload = rdb.encode((req & slave_req::kExcludeData) ? kNoData : keyspace_);
   size_t payload_size = payload.size();
   replication_seldb_ = -1;  // the stream after the RDB starts with a SELECT
   std::string eofmark = new_replication_id();  // 40 random characters
   for (Client* r : replicas_) {
-    if (r->repl_state != ReplicaLinkState::kWaitBgsaveStart) continue;
+    if (r->repl_state != ReplicaLinkState::kWaitBgsaveStart || r->slave_req != req) continue;
     r->repl_state = ReplicaLinkState::kWaitBgsaveEnd;
     r->psync_initial_offset = master_repl_offset_;
     if (!r->has(client_flags::kPrePsync)) {
@@ -278,11 +287,12 @@ void RedisServer::rdb_transfer_done() {
   }
   rdb_payload_.clear();
   // Replicas that arrived during this child wait for the next one.
-  bool waiting = std::any_of(replicas_.begin(), replicas_.end(), [](const Client* r) {
+  auto waiting = std::find_if(replicas_.begin(), replicas_.end(), [](const Client* r) {
     return r->repl_state == ReplicaLinkState::kWaitBgsaveStart;
   });
-  if (waiting && !(config_.repl_diskless_sync() && config_.repl_diskless_sync_delay().us > 0)) {
-    start_bgsave_for_replication();
+  if (waiting != replicas_.end() &&
+      !(config_.repl_diskless_sync() && config_.repl_diskless_sync_delay().us > 0)) {
+    start_bgsave_for_replication((*waiting)->slave_req);
   }
 }
 
@@ -325,12 +335,34 @@ void RedisServer::cmd_replconf(Client& c, std::span<const std::string> argv) {
     } else if (equals_nocase(option, "getack")) {
       if (!is_master() && master_ != nullptr) send_ack();
       return;
+    } else if (equals_nocase(option, "rdb-filter-only")) {
+      if (!replconf_rdb_filter_only(c, value)) return;
     } else {
       reply(c, RespValue::error(fmt::format("ERR Unrecognized REPLCONF option: {}", option)));
       return;
     }
   }
   reply(c, RespValue::ok());
+}
+
+// REPLCONF rdb-filter-only <filters>: an RDB without the data, with the functions only if
+// "functions" is listed (redis-cli --replica sends "", --functions-rdb "functions").
+bool RedisServer::replconf_rdb_filter_only(Client& c, std::string_view value) {
+  std::vector<std::string> filters;
+  if (!split_args(value, filters)) {
+    reply(c, RespValue::error("ERR Missing rdb-filter-only values"));
+    return false;
+  }
+  c.slave_req |= slave_req::kExcludeData | slave_req::kExcludeFunctions;
+  for (const std::string& filter : filters) {
+    if (!equals_nocase(filter, "functions")) {
+      reply(c, RespValue::error(
+                   fmt::format("ERR Unsupported rdb-filter-only option: {}", filter)));
+      return false;
+    }
+    c.slave_req &= ~slave_req::kExcludeFunctions;
+  }
+  return true;
 }
 
 void RedisServer::replconf_ack(Client& c, std::string_view value) {
@@ -368,7 +400,7 @@ void RedisServer::refresh_good_replicas() {
 void RedisServer::master_cron() {
   if (!replicas_.empty() && replication_cron_loops_ %
                                 (config_.repl_ping_replica_period().us / 1000000) == 0) {
-    static const std::string kPing[] = {"PING"};
+    static const std::string kPing[] = {"ping"};  // shared.ping
     propagate(-1, kPing);
   }
   // Replicas waiting for an RDB get a newline every second, so they do not time out.
@@ -407,8 +439,11 @@ void RedisServer::master_cron() {
 void RedisServer::start_pending_fork() {
   if (rdb_child_active_) return;
   int64_t waiting = 0, max_idle_s = 0;
+  uint32_t req = 0;
   for (const Client* r : replicas_) {
     if (r->repl_state != ReplicaLinkState::kWaitBgsaveStart) continue;
+    if (waiting == 0) req = r->slave_req;  // the first one's requirements
+    if (r->slave_req != req) continue;
     ++waiting;
     // Idle time in whole wall-clock seconds, as Redis measures it (server.unixtime).
     max_idle_s = std::max(max_idle_s, unixtime() - r->last_interaction_unix_s);
@@ -417,80 +452,8 @@ void RedisServer::start_pending_fork() {
   int max_replicas = config_.repl_diskless_sync_max_replicas();
   if (max_idle_s >= config_.repl_diskless_sync_delay().us / 1000000 ||
       (max_replicas > 0 && waiting >= max_replicas)) {
-    start_bgsave_for_replication();
+    start_bgsave_for_replication(req);
   }
-}
-
-// --- WAIT (replication.c waitCommand) ------------------------------------------------------------
-
-int64_t RedisServer::replicas_acked(int64_t offset) const {
-  return std::count_if(replicas_.begin(), replicas_.end(), [offset](const Client* r) {
-    return r->repl_state == ReplicaLinkState::kOnline && r->repl_ack_off >= offset;
-  });
-}
-
-void RedisServer::cmd_wait(Client& c, std::span<const std::string> argv) {
-  if (!is_master()) {
-    reply(c, RespValue::error("ERR WAIT cannot be used with replica instances. Please also note "
-                              "that since Redis 4.0 if a replica is configured to be writable "
-                              "(which is not the default) writes to replicas are just local and "
-                              "are not propagated."));
-    return;
-  }
-  int64_t numreplicas = 0, timeout_ms = 0;
-  if (!parse_ll(argv[1], numreplicas)) {
-    reply(c, RespValue::error("ERR value is not an integer or out of range"));
-    return;
-  }
-  if (!parse_ll(argv[2], timeout_ms) || timeout_ms < 0) {
-    reply(c, RespValue::error("ERR timeout is not an integer or out of range"));
-    return;
-  }
-  int64_t acked = replicas_acked(c.woff);
-  if (acked >= numreplicas || c.has(client_flags::kMulti)) {
-    reply(c, RespValue::integer(acked));
-    return;
-  }
-  c.flags |= client_flags::kBlocked;
-  ++blocked_on_wait_;
-  c.wait_numreplicas = numreplicas;
-  c.wait_offset = c.woff;
-  if (timeout_ms > 0) {
-    uint64_t id = c.id;
-    c.wait_timer = env().after(sim::Duration::millis(timeout_ms), [this, id] {
-      auto it = clients_.find(id);
-      if (it != clients_.end()) unblock_wait(*it->second);
-    });
-  }
-  // The next beforeSleep asks every replica for an ACK (REPLCONF GETACK *).
-  if (!get_ack_pending_) {
-    get_ack_pending_ = true;
-    env().after(sim::Duration{}, [this] {
-      get_ack_pending_ = false;
-      static const std::string kGetack[] = {"REPLCONF", "GETACK", "*"};
-      propagate(-1, kGetack);
-    });
-  }
-}
-
-void RedisServer::unblock_wait(Client& c) {
-  c.flags &= ~client_flags::kBlocked;
-  --blocked_on_wait_;
-  if (c.wait_timer.valid()) env().cancel(c.wait_timer);
-  c.wait_timer = {};
-  reply(c, RespValue::integer(replicas_acked(c.wait_offset)));
-  process_input(c);  // commands that arrived while it waited
-}
-
-void RedisServer::check_waiting_clients() {
-  if (blocked_on_wait_ == 0) return;
-  std::vector<Client*> ready;
-  for (const auto& [id, c] : clients_) {
-    if (c->has(client_flags::kBlocked) && replicas_acked(c->wait_offset) >= c->wait_numreplicas) {
-      ready.push_back(c.get());
-    }
-  }
-  for (Client* c : ready) unblock_wait(*c);
 }
 
 }  // namespace model

@@ -1,5 +1,6 @@
 // The replica side of replication (replication.c): REPLICAOF, the link to the master
-// (connect, handshake, PSYNC, RDB download, streaming), the cached master and its timeouts.
+// (connect, handshake, PSYNC, streaming), the cached master and its timeouts. The RDB
+// download of a full resync is in replication_transfer.cpp.
 #include <fmt/format.h>
 
 #include "model/config_syntax.h"
@@ -8,8 +9,6 @@
 
 namespace model {
 namespace {
-
-constexpr int64_t kRdbLoadBytesPerSecond = 200 * 1024 * 1024;
 
 std::string_view strerror_of(sim::CloseReason reason) {
   switch (reason) {
@@ -105,9 +104,21 @@ void RedisServer::cache_master_using_myself() {
   log('*', "cache-myself", "Before turning into a replica, using my own master parameters to "
                            "synthesize a cached master: I may be able to synchronize with the "
                            "new master with just a partial transfer.");
-  cached_master_ = std::make_unique<Client>();
-  cached_master_->master_replid = replid_;
-  cached_master_->reploff = cached_master_->read_reploff = master_repl_offset_;
+  cached_master_ = create_master_client(replid_, master_repl_offset_, -1);
+}
+
+// replicationCreateMasterClient: a new client (a new id, its age counted from now) for the
+// history `replid` at `offset`, its commands applied to `db` (-1: the default, 0).
+std::unique_ptr<Client> RedisServer::create_master_client(const std::string& replid,
+                                                          int64_t offset, int db) {
+  auto master = std::make_unique<Client>();
+  master->id = next_client_id_++;
+  master->ctime = master->last_interaction = env().now();
+  master->flags = client_flags::kMaster;
+  master->master_replid = replid;
+  master->reploff = master->read_reploff = offset;
+  if (db != -1) master->db = db;
+  return master;
 }
 
 // freeClient of the master link: keep its state for a PSYNC, and reconnect at once
@@ -123,6 +134,7 @@ void RedisServer::master_lost(Client& master) {
   cached->socket = {};
   cached->flags = 0;
   cached->pending_bytes.clear();
+  cached->querybuf.clear();
   cached->read_reploff = cached->reploff;
   cached->parser.reset();
   cached_master_ = std::move(cached);
@@ -327,8 +339,8 @@ void RedisServer::continue_partial_resync(const std::string& new_replid) {
   if (!env().readable(master_->socket).empty()) apply_master_stream(*master_);
 }
 
-// The link becomes the master client (replicationResurrectCachedMaster /
-// replicationCreateMasterClient).
+// The link becomes the master client: a new one after a full sync, or the cached one revived
+// with its id and age (replicationResurrectCachedMaster).
 void RedisServer::become_connected(std::unique_ptr<Client> master) {
   master->socket = repl_socket_;
   master->addr = env().peer_address(repl_socket_).to_string();
@@ -338,116 +350,12 @@ void RedisServer::become_connected(std::unique_ptr<Client> master) {
   master->parser.set_limits(RequestLimits{512LL * 1024 * 1024, true, false});
   master->last_interaction = env().now();
   master->last_interaction_unix_s = unixtime();
-  master->id = next_client_id_++;
   master_ = master.get();
   by_socket_[socket_key(repl_socket_)] = master.get();
   clients_.emplace(master->id, std::move(master));
   repl_socket_ = {};
   repl_state_ = ReplState::kConnected;
   repl_down_since_unix_s_ = 0;
-}
-
-// --- The RDB download (readSyncBulkPayload) ----------------------------------------------------
-
-void RedisServer::read_transfer() {
-  if (repl_transfer_size_ == -1) {
-    std::string_view input = env().readable(repl_socket_);
-    while (!input.empty() && input[0] == '\n') {  // keepalive newlines before the payload
-      env().consume(repl_socket_, 1);
-      input = env().readable(repl_socket_);
-    }
-    size_t eol = input.find("\r\n");
-    if (eol == std::string_view::npos) return;
-    std::string_view header = input.substr(0, eol);
-    if (header.starts_with("$EOF:")) {
-      repl_transfer_eofmark_ = std::string(header.substr(5));
-      repl_transfer_size_ = 0;
-      log('*', "transfer-eof", "MASTER <-> REPLICA sync: receiving streamed RDB from master with "
-                               "EOF to disk");
-    } else {
-      int64_t size = 0;
-      parse_ll(header.substr(1), size);
-      repl_transfer_size_ = size;
-      log('*', "transfer-bulk", fmt::format("MASTER <-> REPLICA sync: receiving {} bytes from "
-                                            "master to disk", size));
-    }
-    env().consume(repl_socket_, eol + 2);
-    repl_transfer_buffer_.clear();
-  }
-  std::string_view input = env().readable(repl_socket_);
-  size_t take = input.size();
-  if (repl_transfer_size_ > 0) {
-    take = std::min(take, static_cast<size_t>(repl_transfer_size_) - repl_transfer_buffer_.size());
-  }
-  repl_transfer_buffer_.append(input.substr(0, take));
-  env().consume(repl_socket_, take);
-  if (repl_transfer_size_ == 0) {
-    // EOF-marked: the payload ends with the 40-byte mark.
-    const std::string& mark = repl_transfer_eofmark_;
-    if (!repl_transfer_buffer_.ends_with(mark)) return;
-    // What followed the mark in the same read is the stream: give it back.
-    repl_transfer_buffer_.resize(repl_transfer_buffer_.size() - mark.size());
-  } else if (repl_transfer_buffer_.size() < static_cast<size_t>(repl_transfer_size_)) {
-    return;
-  }
-  finish_full_sync();
-}
-
-// The download is complete: save it, flush, load (clients get -LOADING meanwhile), connect.
-void RedisServer::finish_full_sync() {
-  std::string payload = std::move(repl_transfer_buffer_);
-  repl_transfer_buffer_.clear();
-  env().disk().write(kDumpFile, payload);  // repl-diskless-load disabled: it lands on disk
-  discard_cached_master();  // replicationAttachToNewMaster
-  disconnect_replicas();
-  backlog_.reset();
-  log('*', "flushing", "MASTER <-> REPLICA sync: Flushing old data");
-  keyspace_.flush_all();
-  log('*', "loading", "MASTER <-> REPLICA sync: Loading DB in memory");
-  loading_ = true;
-  auto load_us = static_cast<int64_t>(payload.size()) * 1000000 / kRdbLoadBytesPerSecond;
-  env().after(sim::Duration::micros(load_us), [this, payload = std::move(payload)] {
-    loading_ = false;
-    std::optional<RdbFile> rdb = RdbFile::decode(payload, keyspace_.order_seed(), {false, 0});
-    log('*', "rdb-loading", "Loading RDB produced by version 7.0.15");
-    log('*', "rdb-age", "RDB age 0 seconds");
-    log('*', "rdb-memory", fmt::format("RDB memory usage when created {:.2f} Mb",
-                                       static_cast<double>(payload.size()) / (1024 * 1024)));
-    if (rdb) keyspace_ = std::move(rdb->keyspace);
-    log('*', "rdb-loaded", fmt::format("Done loading RDB, keys loaded: {}, keys expired: 0.",
-                                       rdb ? rdb->keys_loaded : 0));
-    auto master = std::make_unique<Client>();
-    master->master_replid = master_initial_replid_;
-    master->reploff = master->read_reploff = master_initial_offset_;
-    if (repl_socket_.valid()) {
-      become_connected(std::move(master));
-    } else {  // the link died while loading: keep what was loaded as the cached master
-      cached_master_ = std::move(master);
-      repl_state_ = ReplState::kConnect;
-      repl_down_since_unix_s_ = unixtime();
-    }
-    replid_ = master_initial_replid_;
-    master_repl_offset_ = master_initial_offset_;
-    clear_replication_id2();
-    create_backlog();
-    log('*', "sync-done", "MASTER <-> REPLICA sync: Finished with success");
-    if (!repl_transfer_eofmark_.empty()) send_ack();  // EOF mode: ACK at once
-    repl_transfer_eofmark_.clear();
-    if (master_ != nullptr && !env().readable(master_->socket).empty()) {
-      apply_master_stream(*master_);
-    }
-  });
-}
-
-void RedisServer::append_info_transfer(std::string& out) const {
-  auto read = static_cast<int64_t>(repl_transfer_buffer_.size());
-  int64_t total = std::max<int64_t>(repl_transfer_size_, 0);
-  double perc = total > 0 ? 100.0 * static_cast<double>(read) / static_cast<double>(total) : 0.0;
-  out += fmt::format("master_sync_total_bytes:{}\r\nmaster_sync_read_bytes:{}\r\n"
-                     "master_sync_left_bytes:{}\r\nmaster_sync_perc:{:.2f}\r\n"
-                     "master_sync_last_io_seconds_ago:{}\r\n",
-                     total > 0 ? total : -1, read, total > 0 ? total - read : -1, perc,
-                     unixtime() - repl_transfer_lastio_unix_s_);
 }
 
 // --- Streaming from the master ------------------------------------------------------------------
@@ -457,13 +365,13 @@ void RedisServer::append_info_transfer(std::string& out) const {
 // level of a chain shares the top master's offsets.
 void RedisServer::apply_master_stream(Client& master) {
   uint64_t id = master.id;
-  while (master_ == &master && !loading_) {
-    std::string_view input = env().readable(master.socket);
+  while (master_ == &master && !loading_ && !master.has(client_flags::kAnyBlocked)) {
+    std::string_view input = query_input(master);
     if (input.empty()) return;
     ParseResult result = master.parser.parse(input, master.argv);
     master.pending_bytes.append(input.substr(0, result.consumed));
     master.read_reploff += static_cast<int64_t>(result.consumed);
-    env().consume(master.socket, result.consumed);
+    consume_query(master, result.consumed, result.status == ParseStatus::kNeedMore);
     master.last_interaction = env().now();
     master.last_interaction_unix_s = unixtime();
     if (result.status == ParseStatus::kNeedMore) return;
@@ -476,12 +384,18 @@ void RedisServer::apply_master_stream(Client& master) {
     }
     process_command(master);
     if (clients_.find(id) == clients_.end() || master_ != &master) return;
-    if (!master.has(client_flags::kMulti)) {
-      master.reploff += static_cast<int64_t>(master.pending_bytes.size());
-      feed_stream(master.pending_bytes);
-      master.pending_bytes.clear();
-    }
+    if (master.has(client_flags::kPostponed)) return;  // writes paused: it runs later
+    master_command_done(master);
   }
+}
+
+// commandProcessed for the master link: the command's bytes count as processed and go on to
+// our replicas and backlog; inside MULTI they wait for the EXEC.
+void RedisServer::master_command_done(Client& master) {
+  if (master.has(client_flags::kMulti)) return;
+  master.reploff += static_cast<int64_t>(master.pending_bytes.size());
+  feed_stream(master.pending_bytes);
+  master.pending_bytes.clear();
 }
 
 void RedisServer::send_ack() {

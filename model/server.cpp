@@ -80,8 +80,6 @@ void RedisServer::start() {
   }
   log('#', "initialized", "Server initialized");
   load_dump();
-  // A replica whose RDB carried its history can try to continue it (loadDataFromDisk).
-  if (!is_master() && backlog_) cache_master_using_myself();
   log('*', "ready", "Ready to accept connections");
   lastsave_unix_s_ = unixtime();
   env().after(sim::Duration::millis(1), [this] { server_cron(); });
@@ -107,7 +105,8 @@ bool RedisServer::load_config() {
 }
 
 // The RDB on the node's disk: loaded at start, with its replication id and offset
-// (server.c loadDataFromDisk) so a restarted replica can continue partially.
+// (server.c loadDataFromDisk) so a restarted replica, or the replicas of a restarted
+// master, can continue partially.
 void RedisServer::load_dump() {
   const std::string* bytes = env().disk().read(kDumpFile);
   if (bytes == nullptr) return;
@@ -125,49 +124,47 @@ void RedisServer::load_dump() {
   log('*', "rdb-loaded", fmt::format("Done loading RDB, keys loaded: {}, keys expired: {}.",
                                      rdb->keys_loaded, rdb->keys_expired));
   log('*', "db-loaded", "DB loaded from disk: 0.000 seconds");
-  if (rdb->repl_offset < 0) return;
+  if (rdb->repl_offset < 0 || rdb->repl_stream_db == -1) return;
   if (config_.replicaof()) {
-    // A replica restores its history so the next PSYNC may continue.
+    // A replica restores its history as a cached master, so its first PSYNC may continue
+    // the stream in the db it was writing to; it has no backlog until it syncs.
     replid_ = rdb->replid;
     master_repl_offset_ = rdb->repl_offset;
-    create_backlog();
+    cache_master_using_myself();
+    cached_master_->db = rdb->repl_stream_db;
   } else {
-    // A master keeps the old history as its secondary id (for its former replicas).
+    // A master keeps the old history as its secondary id (for its former replicas), with an
+    // empty backlog starting after it.
     replid2_ = rdb->replid;
     second_replid_offset_ = rdb->repl_offset + 1;
     master_repl_offset_ = rdb->repl_offset;
+    create_backlog();
+    repl_no_slaves_since_unix_s_ = unixtime();
   }
 }
 
-void RedisServer::on_terminate() {
-  log('#', "sigterm", "Received SIGTERM scheduling shutdown...");
-  shutdown(false, false);
-}
-
-// prepareForShutdown: replicas get a last GETACK, a snapshot is saved if configured, then
-// the process exits and its peers see the connections close.
-void RedisServer::shutdown(bool save, bool nosave) {
-  log('#', "shutdown", "User requested shutdown...");
-  if (!replicas_.empty() && is_master()) {
-    const std::string argv[] = {"REPLCONF", "GETACK", "*"};
-    propagate(-1, argv);
+// rdbPopulateSaveInfo: a master with a backlog, or a replica with a (cached) master, saves
+// its history and the db its stream is writing to; false when there is none.
+bool RedisServer::populate_save_info(RdbFile& rdb) const {
+  if (is_master() && backlog_) {
+    // -1 (no write since a full sync) saves as 0: the next write sends a SELECT anyway.
+    rdb.repl_stream_db = replication_seldb_ == -1 ? 0 : replication_seldb_;
+  } else if (master_ != nullptr) {
+    rdb.repl_stream_db = master_->db;
+  } else if (cached_master_) {
+    rdb.repl_stream_db = cached_master_->db;
+  } else {
+    return false;
   }
-  if (!nosave && (save || !config_.save_params().empty())) {
-    log('*', "saving", "Saving the final RDB snapshot before exiting.");
-    save_dump();
-    log('*', "saved", "DB saved on disk");
-  }
-  log('#', "bye", "Redis is now ready to exit, bye bye...");
-  env().exit();
+  rdb.replid = replid_;
+  rdb.repl_offset = master_repl_offset_;
+  return true;
 }
 
 void RedisServer::save_dump() {
   RdbFile rdb;
   rdb.saved_unix_s = unixtime();
-  if (backlog_ || !is_master()) {
-    rdb.replid = replid_;
-    rdb.repl_offset = master_repl_offset_;
-  }
+  populate_save_info(rdb);
   env().disk().write(kDumpFile, rdb.encode(keyspace_));
   dirty_ = 0;
   lastsave_unix_s_ = unixtime();
@@ -179,7 +176,10 @@ void RedisServer::save_dump() {
 void RedisServer::server_cron() {
   int hz = config_.hz();
   int64_t period_ms = 1000 / hz;
-  if (is_master() && !loading_) {
+  shutdown_cron();
+  // No active expiry while writes are paused (a shutdown waiting for its replicas): the
+  // dataset stays as the replicas were told.
+  if (is_master() && !loading_ && !writes_paused_) {
     PropagateList& expired = scratch_result_.propagate;
     expired.clear();
     keyspace_.active_expire(mstime(), env().rng("expire"), expired);
@@ -285,6 +285,30 @@ void RedisServer::reply(Client& client, const RespValue& value) {
   reply_raw(client, scratch_out_);
 }
 
+// readQueryFromClient: the input is the socket's bytes, or the query buffer when a command
+// was left incomplete (then what the socket has joins it).
+std::string_view RedisServer::query_input(Client& client) {
+  std::string_view in = env().readable(client.socket);
+  if (client.querybuf.empty()) return in;
+  client.querybuf.append(in);
+  env().consume(client.socket, in.size());
+  return client.querybuf;
+}
+
+// Drops `n` parsed bytes; an incomplete command's bytes move into the query buffer, so the
+// socket's window stays open for the rest of it.
+void RedisServer::consume_query(Client& client, size_t n, bool incomplete) {
+  if (!client.querybuf.empty()) {
+    client.querybuf.erase(0, n);
+    return;
+  }
+  env().consume(client.socket, n);
+  if (!incomplete) return;
+  std::string_view rest = env().readable(client.socket);
+  client.querybuf.assign(rest);
+  env().consume(client.socket, rest.size());
+}
+
 // processInputBuffer: one command at a time, until the input runs out, the client is
 // blocked, or it is to be closed.
 void RedisServer::process_input(Client& client) {
@@ -294,10 +318,10 @@ void RedisServer::process_input(Client& client) {
   }
   uint64_t id = client.id;
   for (;;) {
-    std::string_view input = env().readable(client.socket);
-    if (input.empty() || client.has(client_flags::kBlocked)) return;
+    std::string_view input = query_input(client);
+    if (input.empty() || client.has(client_flags::kAnyBlocked)) return;
     ParseResult result = client.parser.parse(input, client.argv);
-    env().consume(client.socket, result.consumed);
+    consume_query(client, result.consumed, result.status == ParseStatus::kNeedMore);
     client.last_interaction = env().now();
     client.last_interaction_unix_s = unixtime();
     if (result.status == ParseStatus::kNeedMore) {

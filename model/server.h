@@ -7,10 +7,11 @@
 // transfers, RDB loading and DEBUG SLEEP take time. Log lines go to the trace (kind "server")
 // with Redis's text and level.
 //
-// The code is split by job: server.cpp (lifecycle, clients, processCommand, crons),
-// server_commands.cpp (connection and server commands), server_info.cpp (INFO, ROLE,
-// CLIENT LIST), replication_master.cpp (SYNC/PSYNC, feeding replicas, WAIT),
-// replication_replica.cpp (REPLICAOF and the link to a master).
+// The code is split by job: server.cpp (lifecycle, clients, crons), server_dispatch.cpp
+// (processCommand), server_commands.cpp (connection and server commands), server_shutdown.cpp
+// (SHUTDOWN, SIGTERM), server_info.cpp (INFO, ROLE, CLIENT LIST), replication_master.cpp
+// (SYNC/PSYNC, feeding replicas), replication_wait.cpp (WAIT), replication_replica.cpp
+// (REPLICAOF and the link to a master), replication_transfer.cpp (a full resync's RDB).
 #pragma once
 
 #include <map>
@@ -43,6 +44,13 @@ enum class ReplState : uint8_t {
   kTransfer,           // downloading the RDB
   kConnected,          // streaming
 };
+
+struct RdbFile;
+
+// SHUTDOWN's options (server.h SHUTDOWN_*).
+namespace shutdown_flags {
+enum : uint32_t { kSave = 1u << 0, kNoSave = 1u << 1, kNow = 1u << 2, kForce = 1u << 3 };
+}  // namespace shutdown_flags
 
 // What the scenario engine and the checkers may read (never change).
 struct ServerView {
@@ -84,14 +92,16 @@ class RedisServer final : public sim::Process {
   // --- server.cpp: lifecycle, clients, crons -------------------------------------------
   bool load_config();
   void load_dump();
-  void shutdown(bool save, bool nosave);
   void save_dump();
+  bool populate_save_info(RdbFile& rdb) const;
   void server_cron();
   void replication_cron();
   Client& add_client(sim::SocketId socket);
   Client* client_of(sim::SocketId socket);
   void free_client(Client& client);
   void process_input(Client& client);
+  std::string_view query_input(Client& client);
+  void consume_query(Client& client, size_t n, bool incomplete);
   void reply(Client& client, const RespValue& value);
   void reply_raw(Client& client, std::string_view bytes);
   void log(char level, std::string_view event, std::string_view text) const;
@@ -104,6 +114,7 @@ class RedisServer final : public sim::Process {
   void process_command(Client& client);
   std::string reject_reason(Client& client, const CommandSpec& spec) const;
   static bool allowed_in_pubsub(CommandId id);
+  static bool may_replicate(const Client& client, const CommandSpec& spec);
   bool debug_allowed(const Client& client) const;
   void reject(Client& client, std::string_view error);
   void call(Client& client, const CommandSpec& spec, std::span<const std::string> argv);
@@ -125,22 +136,30 @@ class RedisServer final : public sim::Process {
   std::string apply_config(ConfigApply what);
   void cmd_config_rewrite(Client& c);
   void cmd_debug(Client& c, std::span<const std::string> argv);
-  void cmd_shutdown(Client& c, std::span<const std::string> argv);
   int64_t publish(std::string_view channel, std::string_view message);
   void cmd_subscribe(Client& c, std::span<const std::string> argv, bool pattern);
   void cmd_unsubscribe(Client& c, std::span<const std::string> argv, bool pattern);
   void remove_subscription(Client& c, const std::string& name, bool pattern);
   void unsubscribe_all(Client& c);
 
+  // --- server_shutdown.cpp: prepareForShutdown and friends -------------------------------------
+  void cmd_shutdown(Client& c, std::span<const std::string> argv);
+  bool prepare_for_shutdown(uint32_t flags);
+  bool ready_to_shutdown() const;
+  void shutdown_cron();
+  void finish_shutdown();
+  bool abort_shutdown();
+
   // --- server_info.cpp -------------------------------------------------------------------------
   void append_info_section(std::string& out, std::string_view name) const;
   void append_info_replication(std::string& out) const;
+  int64_t blocked_clients(bool with_timeout) const;
   RespValue role_reply() const;
   std::string client_info(const Client& c) const;
   std::string client_list(std::span<const std::string> argv) const;
   std::string replica_name(const Client& replica) const;
 
-  // --- replication_master.cpp ------------------------------------------------------------------
+  // --- replication_master.cpp, replication_wait.cpp ----------------------------------------------
   void change_replication_id();
   void clear_replication_id2();
   void shift_replication_id();
@@ -150,13 +169,14 @@ class RedisServer final : public sim::Process {
   int64_t min_unsent_offset() const;
   void cmd_sync(Client& c, std::span<const std::string> argv);
   bool try_partial_resync(Client& c, std::string_view replid, int64_t offset);
-  void start_bgsave_for_replication();
+  void start_bgsave_for_replication(uint32_t req);
   sim::Duration rdb_write_time(size_t bytes) const;
   void poll_rdb_child(uint64_t child);
   void rdb_transfer_done();
   void replica_online(Client& replica);
   void cmd_replconf(Client& c, std::span<const std::string> argv);
   void replconf_ack(Client& c, std::string_view value);
+  bool replconf_rdb_filter_only(Client& c, std::string_view value);
   void refresh_good_replicas();
   void master_cron();
   void start_pending_fork();
@@ -172,6 +192,8 @@ class RedisServer final : public sim::Process {
   void disconnect_replicas();
   void discard_cached_master();
   void cache_master_using_myself();
+  std::unique_ptr<Client> create_master_client(const std::string& replid, int64_t offset,
+                                               int db);
   void master_lost(Client& master);
   void connect_to_master();
   void cancel_handshake(bool reconnect);
@@ -188,6 +210,7 @@ class RedisServer final : public sim::Process {
   void finish_full_sync();
   void append_info_transfer(std::string& out) const;
   void apply_master_stream(Client& master);
+  void master_command_done(Client& master);
   void send_ack();
   void replica_cron();
 
@@ -234,6 +257,12 @@ class RedisServer final : public sim::Process {
   std::string rdb_payload_;  // a disk RDB, sent to replicas when the child is done
   bool get_ack_pending_ = false;
   int64_t blocked_on_wait_ = 0;
+
+  // Shutdown (server.shutdown_asap, shutdown_flags, shutdown_mstime)
+  bool shutdown_asap_ = false;   // SIGTERM seen; the next serverCron acts on it
+  uint32_t shutdown_flags_ = 0;  // shutdown_flags::*
+  int64_t shutdown_mstime_ = 0;  // waiting for replicas until then; 0: no shutdown under way
+  bool writes_paused_ = false;   // PAUSE_DURING_SHUTDOWN with CLIENT_PAUSE_WRITE
 
   // Replica side
   std::optional<std::string> master_host_;

@@ -256,26 +256,6 @@ void RedisServer::cmd_debug(Client& c, std::span<const std::string> argv) {
                                         argv.size() > 1 ? argv[1] : "")));
 }
 
-// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT] (server.c shutdownCommand).
-void RedisServer::cmd_shutdown(Client& c, std::span<const std::string> argv) {
-  bool save = false, nosave = false;
-  for (size_t i = 1; i < argv.size(); ++i) {
-    if (equals_nocase(argv[i], "nosave")) {
-      nosave = true;
-    } else if (equals_nocase(argv[i], "save")) {
-      save = true;
-    } else if (!equals_nocase(argv[i], "now") && !equals_nocase(argv[i], "force")) {
-      reply(c, RespValue::error("ERR syntax error"));
-      return;
-    }
-  }
-  if (save && nosave) {
-    reply(c, RespValue::error("ERR syntax error"));
-    return;
-  }
-  shutdown(save, nosave);
-}
-
 // --- Pub/Sub (pubsub.c) ----------------------------------------------------------------------
 
 int64_t RedisServer::publish(std::string_view channel, std::string_view message) {

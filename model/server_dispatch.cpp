@@ -23,6 +23,7 @@ ExecContext RedisServer::exec_context(const Client& client) const {
   ctx.is_master = is_master();
   ctx.replica_read_only = config_.replica_read_only();
   ctx.from_master = client.has(client_flags::kMaster);
+  ctx.writes_paused = writes_paused_;
   return ctx;
 }
 
@@ -71,6 +72,18 @@ std::string RedisServer::reject_reason(Client& client, const CommandSpec& spec) 
   return {};
 }
 
+// processCommand's is_may_replicate_command: a write or may-replicate command, or an EXEC
+// whose queue holds one.
+bool RedisServer::may_replicate(const Client& client, const CommandSpec& spec) {
+  auto replicates = [](const CommandSpec& s) { return s.has(kWrite) || s.has(kMayReplicate); };
+  if (replicates(spec)) return true;
+  if (spec.id != CommandId::kExec) return false;
+  for (const QueuedCommand& q : client.multi_queue) {
+    if (replicates(*q.spec)) return true;
+  }
+  return false;
+}
+
 bool RedisServer::allowed_in_pubsub(CommandId id) {
   switch (id) {
     case CommandId::kPing: case CommandId::kSubscribe: case CommandId::kUnsubscribe:
@@ -98,6 +111,13 @@ void RedisServer::process_command(Client& client) {
     reject(client, why);
     return;
   }
+  // While writes are paused (a shutdown waiting for its replicas), a command that may
+  // replicate waits, unanswered (blockClient BLOCKED_POSTPONE), even on the link from our
+  // own master. Replicas never wait.
+  if (writes_paused_ && !client.has(client_flags::kReplica) && may_replicate(client, spec)) {
+    client.flags |= client_flags::kPostponed;
+    return;
+  }
   bool queues = client.has(client_flags::kMulti) && spec.id != CommandId::kExec &&
                 spec.id != CommandId::kDiscard && spec.id != CommandId::kMulti &&
                 spec.id != CommandId::kQuit;
@@ -107,6 +127,9 @@ void RedisServer::process_command(Client& client) {
     return;
   }
   call(client, spec, client.argv);
+  // WAIT's target is the stream offset after the client's last command of any kind
+  // (processCommand sets c->woff after every call, not only after writes).
+  client.woff = master_repl_offset_;
 }
 
 // rejectCommand: the error, and inside MULTI the transaction is doomed (flagTransaction).
@@ -128,10 +151,7 @@ void RedisServer::call(Client& client, const CommandSpec& spec,
     command_generic(client, spec, argv);
   }
   --call_depth_;
-  if (call_depth_ == 0 && !pending_propagation_.empty()) {
-    flush_propagation();
-    client.woff = master_repl_offset_;
-  }
+  if (call_depth_ == 0 && !pending_propagation_.empty()) flush_propagation();
 }
 
 void RedisServer::run_keyspace_command(Client& client, const CommandSpec& spec,

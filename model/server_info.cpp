@@ -2,6 +2,8 @@
 // networking.c catClientInfoString).
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "model/config_syntax.h"
 #include "model/server.h"
 
@@ -11,16 +13,6 @@ namespace {
 constexpr std::string_view kDefaultSections[] = {"server", "clients", "memory", "persistence",
                                                  "stats", "replication", "cpu", "modules",
                                                  "errorstats", "cluster", "keyspace"};
-
-std::string_view replica_state_name(ReplicaLinkState state) {
-  switch (state) {
-    case ReplicaLinkState::kWaitBgsaveStart:
-    case ReplicaLinkState::kWaitBgsaveEnd: return "wait_bgsave";
-    case ReplicaLinkState::kSendBulk: return "send_bulk";
-    case ReplicaLinkState::kOnline: return "online";
-  }
-  return "?";
-}
 
 // ROLE's names for the replica side's states (replication.c roleCommand).
 std::string_view repl_state_role_name(ReplState state) {
@@ -38,6 +30,16 @@ std::string_view repl_state_role_name(ReplState state) {
 }
 
 }  // namespace
+
+std::string_view replica_state_name(ReplicaLinkState state) {
+  switch (state) {
+    case ReplicaLinkState::kWaitBgsaveStart:
+    case ReplicaLinkState::kWaitBgsaveEnd: return "wait_bgsave";
+    case ReplicaLinkState::kSendBulk: return "send_bulk";
+    case ReplicaLinkState::kOnline: return "online";
+  }
+  return "?";
+}
 
 std::string RedisServer::info(std::string_view section) const {
   std::string out;
@@ -63,6 +65,15 @@ std::string RedisServer::info(std::string_view section) const {
   return out;
 }
 
+// server.blocked_clients (WAIT, SHUTDOWN, a postponed write), or those of them that have a
+// timeout (the clients timeout table: WAIT with a timeout).
+int64_t RedisServer::blocked_clients(bool with_timeout) const {
+  return std::count_if(clients_.begin(), clients_.end(), [&](const auto& entry) {
+    const Client& c = *entry.second;
+    return c.has(client_flags::kAnyBlocked) && (!with_timeout || c.wait_timer.valid());
+  });
+}
+
 void RedisServer::append_info_section(std::string& out, std::string_view name) const {
   int64_t uptime_s = (env().now() - start_time_).us / 1000000;
   if (name == "server") {
@@ -84,7 +95,7 @@ void RedisServer::append_info_section(std::string& out, std::string_view name) c
                        "client_recent_max_output_buffer:0\r\nblocked_clients:{}\r\n"
                        "tracking_clients:0\r\nclients_in_timeout_table:{}\r\n",
                        clients_.size() - replicas_.size() - (master_ != nullptr ? 1 : 0),
-                       config_.maxclients(), blocked_on_wait_, blocked_on_wait_);
+                       config_.maxclients(), blocked_clients(false), blocked_clients(true));
   } else if (name == "memory") {
     size_t used = 876112 + keyspace_.dataset_bytes();
     out += fmt::format("# Memory\r\nused_memory:{}\r\nused_memory_human:{}\r\n"
@@ -131,10 +142,11 @@ void RedisServer::append_info_replication(std::string& out) const {
   if (!is_master()) {
     int64_t now = unixtime();
     int64_t last_io = master_ != nullptr ? now - master_->last_interaction_unix_s : -1;
+    // 1 when there is neither a master nor a cached master (genRedisInfoString).
     int64_t slave_off = master_ != nullptr ? master_->reploff
-                        : cached_master_ ? cached_master_->reploff : 0;
+                        : cached_master_ ? cached_master_->reploff : 1;
     int64_t read_off = master_ != nullptr ? master_->read_reploff
-                       : cached_master_ ? cached_master_->read_reploff : 0;
+                       : cached_master_ ? cached_master_->read_reploff : 1;
     out += fmt::format("master_host:{}\r\nmaster_port:{}\r\nmaster_link_status:{}\r\n"
                        "master_last_io_seconds_ago:{}\r\nmaster_sync_in_progress:{}\r\n"
                        "slave_read_repl_offset:{}\r\nslave_repl_offset:{}\r\n",
@@ -198,19 +210,21 @@ std::string RedisServer::client_info(const Client& c) const {
   if (c.has(client_flags::kMaster)) flags += 'M';
   if (c.has(client_flags::kPubsub)) flags += 'P';
   if (c.has(client_flags::kMulti)) flags += 'x';
-  if (c.has(client_flags::kBlocked)) flags += 'b';
+  if (c.has(client_flags::kAnyBlocked)) flags += 'b';
   if (flags.empty()) flags = "N";
   int64_t age = (env().now() - c.ctime).us / 1000000;
   int64_t idle = (env().now() - c.last_interaction).us / 1000000;
   return fmt::format("id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} "
                      "psub={} ssub=0 multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 "
-                     "rbp=0 obl=0 oll=0 omem=0 tot-mem=1800 events=r cmd={} user=default "
+                     "rbp=0 obl=0 oll=0 omem=0 tot-mem=1800 events=r cmd={} user={} "
                      "redir=-1 resp=2",
                      c.id, c.addr, c.laddr, 7 + c.id, c.name, age, idle, flags, c.db,
                      c.channels.size(), c.patterns.size(),
                      c.has(client_flags::kMulti) ? static_cast<int64_t>(c.multi_queue.size())
                                                  : -1,
-                     c.last_command);
+                     c.last_command,
+                     // The master link runs as no user at all (c->user == NULL).
+                     c.has(client_flags::kMaster) ? "(superuser)" : "default");
 }
 
 std::string RedisServer::client_list(std::span<const std::string> argv) const {
@@ -226,11 +240,12 @@ std::string RedisServer::client_list(std::span<const std::string> argv) const {
   return out;
 }
 
-// replicationGetSlaveName: "ip:listening-port" (the announced ip if any).
+// replicationGetSlaveName: "ip:listening-port" (the announced ip if any); a replica that
+// never sent REPLCONF listening-port (redis-cli --replica) is "ip:<unknown-replica-port>".
 std::string RedisServer::replica_name(const Client& replica) const {
   std::string ip = replica.announced_ip.empty() ? replica.ip() : replica.announced_ip;
   if (replica.listening_port != 0) return fmt::format("{}:{}", ip, replica.listening_port);
-  return replica.addr;
+  return fmt::format("{}:<unknown-replica-port>", ip);
 }
 
 }  // namespace model

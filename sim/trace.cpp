@@ -25,10 +25,25 @@ void Trace::emit(const TraceRecord& record) {
 }
 
 void TimelineSink::write(const TraceRecord& record) {
-  std::string line = fmt::format("{:>11} {:<10} {} {}\n", format_seconds(Time{} + (record.t - origin_)),
-                                 record.node.empty() ? std::string_view("-") : record.node,
-                                 record.level, record.text);
-  out_ << line;
+  // Multi-line texts (a redis-cli reply, an INFO dump) continue under the first line's text.
+  std::string prefix = fmt::format("{:>11} {:<10} {} ",
+                                   format_seconds(Time{} + (record.t - origin_)),
+                                   record.node.empty() ? std::string_view("-") : record.node,
+                                   record.level);
+  std::string_view text = record.text;
+  if (text.ends_with('\n')) text.remove_suffix(1);
+  std::string out;
+  for (bool first = true;; first = false) {
+    size_t eol = text.find('\n');
+    std::string_view line = text.substr(0, eol);
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    out += first ? prefix : std::string(prefix.size(), ' ');
+    out += line;
+    out += '\n';
+    if (eol == std::string_view::npos) break;
+    text.remove_prefix(eol + 1);
+  }
+  out_ << out;
 }
 
 // Length of the well-formed UTF-8 sequence at the start of `s`, or 0 if it is not one.

@@ -60,6 +60,7 @@ bool World::paused(NodeId node) const { return nodes_[node]->paused; }
 bool World::host_is_down(NodeId node) const { return nodes_[node]->host_down; }
 Process* World::process(NodeId node) const { return nodes_[node]->process.get(); }
 Env& World::env(NodeId node) { return nodes_[node]->env; }
+const Env& World::env(NodeId node) const { return nodes_[node]->env; }
 Disk& World::disk(NodeId node) { return nodes_[node]->disk; }
 bool World::frozen(const Node& n) const { return n.paused || n.host_down || n.stalled; }
 

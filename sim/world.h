@@ -113,6 +113,7 @@ class World final : private NetworkEvents, private EventQueue::Gate {
   bool host_is_down(NodeId node) const;
   Process* process(NodeId node) const;
   Env& env(NodeId node);
+  const Env& env(NodeId node) const;
   Disk& disk(NodeId node);
 
   // --- Running ---------------------------------------------------------------------------

@@ -7,8 +7,10 @@
 
 #include "sim/error.h"
 #include "sim/time.h"
+#include "tools/check_command.h"
 #include "tools/kernel_bench.h"
 #include "tools/kernel_demo.h"
+#include "tools/run_command.h"
 
 namespace {
 
@@ -71,6 +73,21 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(REDSIM_VERSION));
   app.require_subcommand(1);
 
+  tools::RunCommandOptions run_opts;
+  auto* run = app.add_subcommand("run", "Run a scenario file and check its expectations");
+  run->add_option("FILE", run_opts.path, "Scenario file (.jsonc)")->required();
+  run->add_option("--seed", run_opts.seed, "Seed instead of the scenario's");
+  run->add_option("--until", run_opts.until, "Virtual time to run to instead of the scenario's")
+      ->type_name("DURATION");
+  run->add_option("--format", run_opts.format, "timeline (default), log, jsonl or summary");
+  run->add_option("--node", run_opts.node, "With --format log: only this node's log");
+  run->add_option("-o,--output", run_opts.output, "Write the trace to FILE");
+  run->add_flag("--force", run_opts.force, "Let -o overwrite an existing file");
+
+  std::string check_path;
+  auto* check = app.add_subcommand("check", "Validate a scenario file without running it");
+  check->add_option("FILE", check_path, "Scenario file (.jsonc)")->required();
+
   uint64_t demo_seed = 1;
   auto* demo = app.add_subcommand("demo", "Run the kernel demo: ping-pong processes under faults");
   demo->add_option("--seed", demo_seed, "Random seed");
@@ -98,6 +115,8 @@ int main(int argc, char** argv) {
     // --help and --version exit 0; bad command lines are bad input: exit code 2.
     return app.exit(e) == 0 ? 0 : 2;
   }
+  if (run->parsed()) return tools::run_scenario_command(run_opts, std::cout, std::cerr);
+  if (check->parsed()) return tools::run_check(check_path, std::cout, std::cerr);
   if (demo->parsed()) return run_demo(demo_seed);
   if (kernel->parsed()) {
     kopts.measured = sim::parse_duration(measured);

@@ -109,7 +109,8 @@ std::unique_ptr<RealServer> RealServer::start(const std::vector<std::string>& co
           << dir << "/redis.log\n";
       for (const std::string& line : conf) out << line << "\n";
     }
-    std::unique_ptr<RealServer> server(new RealServer(spawn(binary, conf_path), port, dir));
+    std::unique_ptr<RealServer> server(new RealServer(-1, port, dir));  // owns dir now
+    server->pid_ = spawn(binary, conf_path);
     switch (server->wait_ready()) {
       case Readiness::kReady: return server;
       case Readiness::kNotOurs:  // another process won the port: try the next one

@@ -8,6 +8,8 @@
 // - The process dies with its RealServer (kill -9 in the destructor, which stack unwinding
 //   runs when a REQUIRE fails) and with the test binary (PR_SET_PDEATHSIG), so a crashed
 //   test leaves no server behind. Only processes we spawned are ever signalled, by pid.
+// - Its directory is removed with it, unless $REDSIM_KEEP_REDIS_DIRS is set (to read the
+//   logs of a failed run).
 #pragma once
 
 #include <sys/types.h>

@@ -62,6 +62,17 @@ std::string info_names(std::string_view text);
 //   seconds of wall-clock vs virtual time, compared as "-1" (never) or "<seconds>".
 std::string value_form(std::string_view name, std::string_view value);
 
+// The redis.conf lines every differential test server gets, then `extra`:
+// - save "": no RDB snapshots, as the oracle recordings run (nothing on disk to compare);
+// - repl-ping-replica-period 3600: a master PINGs its replicas through the replication
+//   stream whenever its cron loop count is a multiple of the period, which shifts
+//   master_repl_offset by 14 bytes at a wall-clock moment the simulator cannot share; an
+//   hour keeps the PINGs out of every test.
+// `argv` as one line, for failure messages: "SET k1 v1".
+std::string command_line(const std::vector<std::string>& argv);
+
+std::vector<std::string> test_conf(std::vector<std::string> extra = {});
+
 class SideBySide {
  public:
   explicit SideBySide(uint64_t seed = 1);

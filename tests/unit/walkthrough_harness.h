@@ -2,9 +2,15 @@
 // servers. Each step runs at the moment events.txt recorded it, and what redis-cli would print
 // is compared with the transcript, line by line.
 //
-// The world's wall clock is set so that it reads the recorded time of day: the simulated
-// servers' seconds tick at the same moments as the real ones did, so values counted in whole
-// seconds (lag=, master_last_io_seconds_ago, master_link_down_since_seconds) can match.
+// The world's wall clock is set so that it reads the recorded date and time of day: the
+// simulated servers' seconds tick at the same moments as the real ones did, so values counted
+// in whole seconds (lag=, master_last_io_seconds_ago, master_link_down_since_seconds) can
+// match. A server starts within its recorded start window (events.txt's "started" up to its
+// log's "Ready to accept connections"; a simulated start takes no time), which sets the phase
+// of its once-a-second replicationCron. Real cron ticks drift by about 1% (ae's timers fire
+// after the callback's end plus epoll's millisecond rounding) and simulated ones do not, so
+// where the order of two crons decides what a step shows, a test picks the start time in that
+// window that gives the recorded order, and says so.
 //
 // Values that are random in real Redis (replication ids) cannot match; a transcript id is bound
 // to the simulator's id found at the same place the first time it is met, and must then always
@@ -60,16 +66,41 @@ inline std::string info_field(std::string_view info, std::string_view field) {
   return text.substr(start, end - start);
 }
 
+// The servers' log lines (trace records of kind "server"), by node name.
+class ServerLog : public sim::TraceSink {
+ public:
+  void write(const sim::TraceRecord& record) override {
+    if (record.kind == "server") lines_.emplace_back(record.node, record.text);
+  }
+  bool contains(std::string_view node, std::string_view text) const {
+    return std::any_of(lines_.begin(), lines_.end(),
+                       [&](const auto& l) { return l.first == node && l.second == text; });
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> lines_;
+};
+
 class Replay {
  public:
+  // The walkthroughs were recorded on 2026-11-21 (UTC), as their logs' stamps say.
+  static constexpr int64_t kRecordingDayUnixUs = 1795219200LL * 1'000'000;
+
   // `origin`: the time of day of the walkthrough's first event, which is virtual time zero.
   Replay(RedisWorld& w, std::string_view origin) : w_(w), origin_us_(time_of_day_us(origin)) {
-    w_.world.set_epoch_unix_us(sim::World::kDefaultEpochUnixUs + origin_us_);
+    w_.world.set_epoch_unix_us(kRecordingDayUnixUs + origin_us_);
+    w_.world.trace().add_sink(&log_);
   }
+  ~Replay() { w_.world.trace().remove_sink(&log_); }
+  Replay(const Replay&) = delete;
+  Replay& operator=(const Replay&) = delete;
 
   // Runs the world until the recorded time of day `hhmmss_mmm`.
   void at(std::string_view hhmmss_mmm) {
     sim::Time target{time_of_day_us(hhmmss_mmm) - origin_us_};
+    std::string late_by = fmt::format("{} us", (w_.world.now() - target).us);
+    CAPTURE(hhmmss_mmm);
+    CAPTURE(late_by);
     REQUIRE(target >= w_.world.now());
     w_.world.run_until(target);
   }
@@ -78,9 +109,27 @@ class Replay {
   std::string cli(int port, std::string_view line) {
     std::vector<std::string> argv;
     REQUIRE(model::split_args(line, argv));
+    return cli_argv(port, std::move(argv));
+  }
+  std::string cli_argv(int port, std::vector<std::string> argv) {
     model::RespValue reply = w_.run(port, argv, sim::Duration::seconds(1));
-    std::string out = tools::format_cli_output(argv, reply);
-    std::erase(out, '\r');
+    return printed(argv, reply);
+  }
+  // Commands fed to one redis-cli on its stdin: sent back to back, each reply printed.
+  std::vector<std::string> pipe(int port, const std::vector<std::vector<std::string>>& lines) {
+    CliClient& cli = w_.cli();
+    size_t before = cli.replies.size();
+    for (const auto& argv : lines) {
+      cli.send(sim::Address{"127.0.0.1", static_cast<uint16_t>(port)}, argv);
+    }
+    w_.world.run_until([&] { return cli.replies.size() >= before + lines.size(); },
+                       w_.world.now() + sim::Duration::seconds(1));
+    std::vector<std::string> out;
+    for (size_t i = 0; before + i < cli.replies.size() && i < lines.size(); ++i) {
+      out.push_back(printed(lines[i], cli.replies[before + i]));
+    }
+    cli.replies.erase(cli.replies.begin() + static_cast<std::ptrdiff_t>(before),
+                      cli.replies.end());
     return out;
   }
   // A command whose reply never comes (SHUTDOWN): sent, not waited for.
@@ -107,6 +156,20 @@ class Replay {
     CHECK(got == want);
   }
 
+  // The node's log (<port>.log in the walkthrough's logs) has the line `text`, whose
+  // replication ids are the transcript's (bound to the simulated ones by earlier steps).
+  void expect_log(std::string_view node, std::string_view text) {
+    std::string line(text);
+    for (const auto& [recorded, simulated] : ids_) {
+      for (size_t at = line.find(recorded); at != std::string::npos; at = line.find(recorded)) {
+        line.replace(at, recorded.size(), simulated);
+      }
+    }
+    CAPTURE(node);
+    CAPTURE(line);
+    CHECK(log_.contains(node, line));
+  }
+
   // The simulated id bound to the transcript's `transcript_id`, or "" if none yet.
   std::string id(std::string_view transcript_id) const {
     auto it = ids_.find(std::string(transcript_id));
@@ -114,6 +177,11 @@ class Replay {
   }
 
  private:
+  static std::string printed(const std::vector<std::string>& argv, const model::RespValue& v) {
+    std::string out = tools::format_cli_output(argv, v);
+    std::erase(out, '\r');
+    return out;
+  }
   static std::string_view trim_newline(std::string_view s) {
     if (!s.empty() && s.front() == '\n') s.remove_prefix(1);
     return s;
@@ -170,6 +238,7 @@ class Replay {
 
   RedisWorld& w_;
   int64_t origin_us_;
+  ServerLog log_;
   std::map<std::string, std::string> ids_;  // transcript id -> simulated id
 };
 

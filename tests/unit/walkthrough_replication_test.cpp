@@ -28,11 +28,11 @@ void check_link(Replay& r, int port, std::string_view status) {
 // 21:01:57 - 21:02:03: three masters; two become replicas with SLAVEOF and full-sync after
 // the 5 s diskless delay; a write reaches them; a replica refuses writes.
 void attach_replicas_and_write(RedisWorld& w, Replay& r) {
-  r.at("21:01:57.479");
-  w.add_server("6379", 6379);
-  r.at("21:01:57.488");
+  r.at("21:01:57.500");
   w.add_server("6380", 6380);
-  r.at("21:01:57.492");
+  r.at("21:01:57.506");
+  w.add_server("6379", 6379);
+  r.at("21:01:57.509");
   w.add_server("6381", 6381);
   r.at("21:01:57.530");
   r.expect(6379, "info replication", R"(
@@ -155,12 +155,19 @@ repl_backlog_histlen:52
 )");
 }
 
-// 21:02:03 - 21:02:07: SHUTDOWN sends REPLCONF GETACK * (37 bytes) and saves the RDB with the
-// replication id and offset; the restarted master keeps that history as its replid2 and both
-// replicas continue partially ("Sending 0 bytes of backlog starting from offset 90").
+// 21:02:03 - 21:02:07: SHUTDOWN sends REPLCONF GETACK * (37 bytes), waits for both replicas
+// to acknowledge offset 89 (their next once-a-second ACK: "2 of 2 replicas are in sync when
+// shutting down" 0.585 s later) and saves the RDB with the replication id and offset; the
+// restarted master keeps that history as its replid2 and both replicas continue partially
+// ("Sending 0 bytes of backlog starting from offset 90").
 void restart_master_from_rdb(RedisWorld& w, Replay& r) {
+  sim::NodeId master = w.world.find("6379");
   r.at("21:02:03.072");
   r.send(6379, "shutdown");
+  r.at("21:02:03.450");
+  CHECK(w.world.alive(master));
+  r.at("21:02:03.700");
+  CHECK_FALSE(w.world.alive(master));
   r.at("21:02:05.683");
   r.expect(6380, "info replication", R"(
 # Replication
@@ -189,8 +196,8 @@ repl_backlog_histlen:89
 )");
   r.at("21:02:05.698");
   r.expect(6380, "get k1", "\"v1\"\n");
-  r.at("21:02:05.723");
-  w.world.start(w.world.find("6379"));
+  r.at("21:02:05.735");
+  w.world.start(master);
   // after_master_restart.side.txt
   r.at("21:02:05.873");
   r.expect(6379, "info replication", R"(
@@ -227,7 +234,7 @@ void restart_replica_as_master_then_attach(RedisWorld& w, Replay& r) {
   r.at("21:02:07.265");
   r.expect(6379, "set k3 v3", "OK\n");
   check_master_offset(r, "21:02:07.289", "170");
-  r.at("21:02:07.319");
+  r.at("21:02:07.340");
   w.world.start(w.world.find("6381"));
   r.at("21:02:07.459");
   r.expect(6381, "get k3", "(nil)\n");
@@ -351,4 +358,30 @@ TEST_CASE("walkthrough seed003-replication: runtime SLAVEOF, master restart keep
   attach_replicas_and_write(w, r);
   restart_master_from_rdb(w, r);
   restart_replica_as_master_then_attach(w, r);
+  // The resync decisions, as 6379.log and 6381.log tell them.
+  r.expect_log("6379", "Partial resynchronization not accepted: Replication ID mismatch "
+                       "(Replica asked for 'acbf5c324ae53d1fafe9e32eb6e6814b1d643e16', my "
+                       "replication IDs are 'fce96f206ef3128c6a25bf0c07c5669bfef87f44' and "
+                       "'0000000000000000000000000000000000000000')");
+  r.expect_log("6379", "Replication backlog created, my new replication IDs are "
+                       "'681bbca221df8be6bb8cd4e5986310f36971e267' and "
+                       "'0000000000000000000000000000000000000000'");
+  r.expect_log("6379", "2 of 2 replicas are in sync when shutting down.");
+  for (std::string_view replica : {"6380", "6381"}) {
+    r.expect_log("6379", fmt::format("Partial resynchronization request from 127.0.0.1:{} "
+                                     "accepted. Sending 0 bytes of backlog starting from "
+                                     "offset 90.", replica));
+  }
+  r.expect_log("6381", "Trying a partial resynchronization (request "
+                       "681bbca221df8be6bb8cd4e5986310f36971e267:90).");
+  r.expect_log("6381", "Master replication ID changed to "
+                       "fab56a38174946978eaa3d2a9d619fc57f822d84");
+  r.expect_log("6381", "Trying a partial resynchronization (request "
+                       "7cc7db908c729b64b1b13cbb5efea74e6768e5e6:142).");
+  r.expect_log("6379", "Partial resynchronization not accepted: Replication ID mismatch "
+                       "(Replica asked for '7cc7db908c729b64b1b13cbb5efea74e6768e5e6', my "
+                       "replication IDs are 'fab56a38174946978eaa3d2a9d619fc57f822d84' and "
+                       "'681bbca221df8be6bb8cd4e5986310f36971e267')");
+  r.expect_log("6381", "Full resync from master: fab56a38174946978eaa3d2a9d619fc57f822d84:199");
+  r.expect_log("6381", "Done loading RDB, keys loaded: 4, keys expired: 0.");
 }

@@ -1,0 +1,93 @@
+#include "tools/run_command.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+
+#include "sim/error.h"
+#include "tools/check_command.h"
+#include "tools/redis_log.h"
+#include "tools/scenario_run.h"
+
+namespace tools {
+namespace {
+
+constexpr int kExitFailed = 1;
+constexpr int kExitBadInput = 2;
+
+// The sink for --format; nullptr for summary (verdicts only).
+std::unique_ptr<sim::TraceSink> make_sink(const RunCommandOptions& options, std::ostream& out) {
+  if (options.format == "timeline") return std::make_unique<sim::TimelineSink>(out);
+  if (options.format == "jsonl") return std::make_unique<sim::JsonLinesSink>(out);
+  if (options.format == "log") return std::make_unique<RedisLogSink>(out, options.node);
+  return nullptr;
+}
+
+void print_verdicts(const RunResult& result, std::ostream& out) {
+  size_t failed = 0;
+  for (const CheckResult& c : result.checks) {
+    if (!c.passed) ++failed;
+    out << (c.passed ? "ok   " : "FAIL ") << c.message << "\n";
+  }
+  out << fmt::format("{} of {} checks passed; trace hash {:016x} ({} records)\n",
+                     result.checks.size() - failed, result.checks.size(), result.trace_hash,
+                     result.trace_records);
+}
+
+}  // namespace
+
+int run_scenario_command(const RunCommandOptions& options, std::ostream& out,
+                         std::ostream& err) {
+  static constexpr std::string_view kFormats[] = {"timeline", "log", "jsonl", "summary"};
+  if (std::find(std::begin(kFormats), std::end(kFormats), options.format) == std::end(kFormats)) {
+    err << fmt::format("redsim run: unknown --format \"{}\": expected timeline, log, jsonl or "
+                       "summary\n", options.format);
+    return kExitBadInput;
+  }
+  RunOptions run_options;
+  run_options.seed = options.seed;
+  if (options.until) {
+    try {
+      run_options.until = sim::kTimeZero + sim::parse_duration(*options.until);
+    } catch (const sim::InputError& e) {
+      err << "redsim run: --until: " << e.what() << "\n";
+      return kExitBadInput;
+    }
+  }
+  std::optional<Scenario> scenario = load_scenario_file(options.path, err);
+  if (!scenario) return kExitBadInput;
+  if (!options.node.empty() && scenario->find_node(options.node) == nullptr) {
+    err << fmt::format("redsim run: --node: no node named \"{}\" in {}\n", options.node,
+                       options.path);
+    return kExitBadInput;
+  }
+  std::ofstream file;
+  if (!options.output.empty()) {
+    std::error_code ec;
+    if (std::filesystem::exists(options.output, ec) && !options.force) {
+      err << fmt::format("redsim run: {} exists; add --force to overwrite it\n", options.output);
+      return kExitBadInput;
+    }
+    file.open(options.output, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      err << fmt::format("redsim run: cannot write {}\n", options.output);
+      return kExitBadInput;
+    }
+  }
+  std::ostream& sink_out = options.output.empty() ? out : file;
+  ScenarioRun run(*scenario, run_options);
+  uint64_t seed = options.seed.value_or(scenario->seed);
+  if (options.format != "jsonl") {
+    sink_out << fmt::format("redsim {}: {} ({}), seed {}\n", REDSIM_VERSION, scenario->name,
+                            options.path, seed);
+  }
+  std::unique_ptr<sim::TraceSink> sink = make_sink(options, sink_out);
+  if (sink) run.add_sink(sink.get());
+  RunResult result = run.run();
+  print_verdicts(result, options.format == "jsonl" && options.output.empty() ? err : out);
+  return result.passed() ? 0 : kExitFailed;
+}
+
+}  // namespace tools

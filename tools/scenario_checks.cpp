@@ -1,0 +1,141 @@
+// The scenario engine's expectations: when each is checked, and what it checks.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "model/server.h"
+#include "tools/scenario_run.h"
+
+namespace tools {
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+std::string describe(const Check& check) {
+  return std::visit(
+      Overloaded{
+          [](const expect::NodeRole& e) {
+            return fmt::format("{} is a {}", e.node,
+                               e.role == expect::Role::kMaster ? "master" : "slave");
+          },
+          [](const expect::ReplicatesFrom& e) {
+            return fmt::format("{} replicates from {}", e.node, e.master);
+          },
+          [](const expect::KeyValue& e) {
+            return e.value ? fmt::format("{} has {} = \"{}\"", e.node, e.key, *e.value)
+                           : fmt::format("{} has no key {}", e.node, e.key);
+          },
+          [](const expect::InfoField& e) {
+            static constexpr const char* kOps[] = {"=", ">=", "<=", "= that of"};
+            std::string rhs = e.op == expect::InfoField::Op::kEquals ? e.text
+                              : e.op == expect::InfoField::Op::kSameAs
+                                  ? e.other
+                                  : std::to_string(e.number);
+            return fmt::format("{} INFO {} {} {}", e.node, e.field,
+                               kOps[static_cast<int>(e.op)], rhs);
+          },
+          [](const expect::Log& e) {
+            std::string who = e.node ? fmt::format(" from {}", *e.node) : "";
+            if (e.count) return fmt::format("log event {}{} seen {} times", e.event, who, *e.count);
+            return fmt::format("log event {}{} {}", e.event, who, e.seen ? "seen" : "not seen");
+          },
+      },
+      check);
+}
+
+}  // namespace
+
+void ScenarioRun::schedule_expectation(const Expectation& e) {
+  sim::Time at = e.when.kind == When::Kind::kEnd ? until_ : std::min(e.when.t, until_);
+  world_.queue().schedule(at, [this, &e] {
+    std::string seen;
+    bool passed = evaluate(e.check, seen);
+    std::string when = e.when.kind == When::Kind::kEnd
+                           ? "at the end"
+                           : fmt::format("{} {}", e.when.kind == When::Kind::kAt ? "at" : "by",
+                                         sim::format_seconds(e.when.t));
+    std::string message = fmt::format("{}: expected {} {}: {}", e.source.path,
+                                      describe(e.check), when, seen);
+    checks_.push_back({&e, passed, world_.now(), message});
+    record("check", passed ? '*' : '#', passed ? "expect-pass" : "expect-fail", "", message);
+  });
+}
+
+bool ScenarioRun::evaluate(const Check& check, std::string& seen) const {
+  auto server = [this](const std::string& name) -> const model::RedisServer* {
+    sim::NodeId id = world_.find(name);
+    if (id == sim::kNoNode || !world_.alive(id)) return nullptr;
+    return static_cast<const model::RedisServer*>(world_.process(id));
+  };
+  auto down = [&seen](const std::string& node) {
+    seen = fmt::format("{} is not running", node);
+    return false;
+  };
+  return std::visit(
+      Overloaded{
+          [&](const expect::NodeRole& e) {
+            const model::RedisServer* s = server(e.node);
+            if (s == nullptr) return down(e.node);
+            bool master = s->view().is_master;
+            seen = fmt::format("it is a {}", master ? "master" : "slave");
+            return master == (e.role == expect::Role::kMaster);
+          },
+          [&](const expect::ReplicatesFrom& e) {
+            const model::RedisServer* s = server(e.node);
+            if (s == nullptr) return down(e.node);
+            model::ServerView v = s->view();
+            const NodeSpec* master = scenario_.find_node(e.master);
+            seen = v.is_master ? "it is a master"
+                               : fmt::format("it replicates from {}:{}", v.master_host,
+                                             v.master_port);
+            return !v.is_master && master != nullptr && master->addr.host == v.master_host &&
+                   master->addr.port == v.master_port;
+          },
+          [&](const expect::KeyValue& e) {
+            const model::RedisServer* s = server(e.node);
+            if (s == nullptr) return down(e.node);
+            const model::Entry* entry = s->keyspace().peek(0, e.key);
+            int64_t now_ms = world_.env(world_.find(e.node)).unix_us() / 1000;
+            if (entry == nullptr || (entry->has_expire() && entry->expire_ms <= now_ms)) {
+              seen = "the key is missing";
+              return !e.value.has_value();
+            }
+            const auto* text = std::get_if<std::string>(&entry->value);
+            seen = text ? fmt::format("it is \"{}\"", *text) : "it is not a string";
+            return text != nullptr && e.value && *text == *e.value;
+          },
+          [&](const expect::InfoField& e) {
+            std::optional<std::string> value = info_field(e.node, e.field);
+            if (!value) return down(e.node);
+            seen = fmt::format("it is {}", *value);
+            switch (e.op) {
+              case expect::InfoField::Op::kEquals: return *value == e.text;
+              case expect::InfoField::Op::kAtLeast: return std::stoll(*value) >= e.number;
+              case expect::InfoField::Op::kAtMost: return std::stoll(*value) <= e.number;
+              case expect::InfoField::Op::kSameAs: {
+                std::optional<std::string> other = info_field(e.other, e.field);
+                seen += fmt::format(" and {}'s is {}", e.other, other.value_or("unavailable"));
+                return other && *other == *value;
+              }
+            }
+            return false;
+          },
+          [&](const expect::Log& e) {
+            int64_t count = std::count_if(
+                events_->seen.begin(), events_->seen.end(), [&](const EventLog::Seen& s) {
+                  return s.event == e.event && (!e.node || s.node == *e.node);
+                });
+            seen = fmt::format("seen {} times", count);
+            if (e.count) return count == *e.count;
+            return (count > 0) == e.seen;
+          },
+      },
+      check);
+}
+
+}  // namespace tools

@@ -1,0 +1,215 @@
+#include "tools/scenario_run.h"
+
+#include <fmt/format.h>
+
+#include "model/server.h"
+#include "tools/cli_session.h"
+
+namespace tools {
+namespace {
+
+constexpr std::string_view kCliNode = "redis-cli";
+constexpr sim::Duration kWaitPoll = sim::Duration::millis(10);
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+}  // namespace
+
+bool RunResult::passed() const {
+  for (const CheckResult& c : checks) {
+    if (!c.passed) return false;
+  }
+  return true;
+}
+
+ScenarioRun::ScenarioRun(const Scenario& scenario, RunOptions options)
+    : scenario_(scenario),
+      seed_(options.seed.value_or(scenario.seed)),
+      until_(options.until.value_or(scenario.until)),
+      world_(seed_),
+      events_(std::make_unique<EventLog>()) {
+  world_.trace().add_sink(events_.get());
+  for (const NodeSpec& node : scenario.nodes) {
+    sim::NodeId id = world_.add_node(sim::NodeSpec{
+        node.name, node.addr,
+        [](sim::Env& env) { return std::make_unique<model::RedisServer>(env); }});
+    world_.disk(id).write(model::RedisServer::kConfigFile, node.config_file());
+  }
+  cli_node_ = world_.add_node(sim::NodeSpec{std::string(kCliNode), sim::Address{"127.0.0.1", 0},
+                                            [](sim::Env& env) {
+                                              return std::make_unique<CliSession>(env);
+                                            }});
+}
+
+ScenarioRun::~ScenarioRun() = default;
+
+sim::NodeId ScenarioRun::node_id(const std::string& name) const { return world_.find(name); }
+
+void ScenarioRun::record(std::string_view kind, char level, std::string_view event,
+                         std::string_view node, std::string_view text) {
+  sim::NodeId id = node.empty() ? sim::kNoNode : world_.find(node);
+  std::string_view addr;
+  std::string addr_text;
+  if (id != sim::kNoNode && world_.address(id).port != 0) {
+    addr_text = world_.address(id).to_string();
+    addr = addr_text;
+  }
+  world_.trace().emit(sim::TraceRecord{world_.now(), node, addr, kind, level, event, text,
+                                       world_.epoch_unix_us() + world_.now().us, {}});
+}
+
+RunResult ScenarioRun::run() {
+  for (sim::NodeId id = 0; id < world_.node_count(); ++id) world_.start(id);
+  for (const Expectation& e : scenario_.expectations) schedule_expectation(e);
+  start_next_step();
+  world_.run_until(until_);
+  if (step_running_) {
+    const Step& step = scenario_.steps[next_step_ - 1];
+    checks_.push_back({nullptr, false, until_,
+                       fmt::format("step {} (\"{}\") had not finished when the run ended",
+                                   step.source.path, step.text)});
+  }
+  RunResult result;
+  result.seed = seed_;
+  result.until = until_;
+  result.checks = checks_;
+  result.trace_hash = world_.trace().hash();
+  result.trace_records = world_.trace().records();
+  return result;
+}
+
+// --- Steps ------------------------------------------------------------------------------------
+
+void ScenarioRun::start_next_step() {
+  step_running_ = false;
+  if (next_step_ >= scenario_.steps.size()) return;
+  const Step& step = scenario_.steps[next_step_++];
+  step_running_ = true;
+  sim::Time at = std::max(step.at, world_.now());
+  world_.queue().schedule(at, [this, &step] { run_step(step); });
+}
+
+void ScenarioRun::finish_step() { start_next_step(); }
+
+void ScenarioRun::run_step(const Step& step) {
+  auto id = [this](const std::string& name) { return node_id(name); };
+  auto fault = [&](const std::string& node) { record("fault", '#', "fault", node, step.text); };
+  std::visit(
+      Overloaded{
+          [&](const step::Kill& k) {
+            fault(k.node);
+            k.sigkill ? world_.crash(id(k.node)) : world_.terminate(id(k.node));
+            finish_step();
+          },
+          [&](const step::Shutdown& s) {
+            fault(s.node);
+            auto* cli = static_cast<CliSession*>(world_.process(cli_node_));
+            cli->run(world_.address(id(s.node)), {"SHUTDOWN"}, [this](std::string) {
+              finish_step();
+            });
+          },
+          [&](const step::Start& s) {
+            fault(s.node);
+            if (s.config == step::ConfigFile::kOriginal) {
+              world_.disk(id(s.node)).write(model::RedisServer::kConfigFile,
+                                            scenario_.find_node(s.node)->config_file());
+            }
+            world_.start(id(s.node));
+            finish_step();
+          },
+          [&](const step::Pause& p) {
+            fault(p.node);
+            world_.pause(id(p.node));
+            finish_step();
+          },
+          [&](const step::Resume& r) {
+            fault(r.node);
+            world_.resume(id(r.node));
+            finish_step();
+          },
+          [&](const step::Partition& p) {
+            fault("");
+            for (size_t i = 0; i < p.sides.size(); ++i) {
+              for (size_t j = i + 1; j < p.sides.size(); ++j) {
+                for (const std::string& a : p.sides[i]) {
+                  for (const std::string& b : p.sides[j]) {
+                    world_.network().cut(id(a), id(b));
+                    if (!p.one_way) world_.network().cut(id(b), id(a));
+                  }
+                }
+              }
+            }
+            finish_step();
+          },
+          [&](const step::Heal&) {
+            fault("");
+            world_.network().heal_all();
+            finish_step();
+          },
+          [&](const step::Host& h) {
+            fault(h.node);
+            h.up ? world_.host_up(id(h.node)) : world_.host_down(id(h.node));
+            finish_step();
+          },
+          [&](const step::Lag& l) {
+            fault(l.from);
+            world_.network().set_extra_lag(id(l.from), id(l.to), l.extra);
+            finish_step();
+          },
+          [&](const step::ClockJump& c) {
+            fault(c.node);
+            world_.jump_clock(id(c.node), c.delta);
+            finish_step();
+          },
+          [&](const step::RedisCli& c) {
+            auto* cli = static_cast<CliSession*>(world_.process(cli_node_));
+            cli->run(world_.address(id(c.node)), c.argv, [this](std::string output) {
+              record("cli", '*', "redis-cli", kCliNode, output);
+              finish_step();
+            });
+          },
+          [&](const step::WaitUntil& w) { wait_until(w, world_.now() + w.within); },
+      },
+      step.action);
+}
+
+void ScenarioRun::wait_until(const step::WaitUntil& wait, sim::Time deadline) {
+  std::optional<std::string> value = info_field(wait.condition.node, wait.condition.field);
+  if (value && *value == wait.condition.value) {
+    finish_step();
+    return;
+  }
+  if (world_.now() >= deadline) {
+    const Step& step = scenario_.steps[next_step_ - 1];
+    checks_.push_back({nullptr, false, world_.now(),
+                       fmt::format("{}: \"{}\" timed out at {}: {} {} was {}", step.source.path,
+                                   step.text, sim::format_seconds(world_.now()),
+                                   wait.condition.node, wait.condition.field,
+                                   value ? *value : "unavailable (node down)")});
+    record("check", '#', "wait-timeout", wait.condition.node, checks_.back().message);
+    finish_step();
+    return;
+  }
+  world_.queue().after(kWaitPoll, [this, &wait, deadline] { wait_until(wait, deadline); });
+}
+
+std::optional<std::string> ScenarioRun::info_field(const std::string& node,
+                                                   const std::string& field) const {
+  sim::NodeId id = world_.find(node);
+  if (id == sim::kNoNode || !world_.alive(id)) return std::nullopt;
+  const auto* server = static_cast<const model::RedisServer*>(world_.process(id));
+  std::string info = server->info("everything");
+  std::string key = "\n" + field + ":";
+  size_t at = ("\n" + info).find(key);
+  if (at == std::string::npos) return std::nullopt;
+  size_t start = at + key.size() - 1;
+  size_t end = info.find("\r\n", start);
+  return info.substr(start, end - start);
+}
+
+}  // namespace tools

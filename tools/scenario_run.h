@@ -1,0 +1,93 @@
+// The scenario engine: builds the simulated world a Scenario describes, plays its steps in file
+// order at their times, and checks its expectations.
+//
+// Every node gets its config file on its disk and starts at time 0. Steps run one after the
+// other: a step runs at its time or when the step before it finished, whichever is later (a
+// redis-cli command finishes when its reply arrives; `wait until` when its condition holds or
+// its bound passes). What happens is all in the trace: faults as kind "fault", redis-cli
+// output as kind "cli" (the text exactly as redis-cli prints it), servers' log lines, and each
+// expectation's verdict as kind "check".
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/world.h"
+#include "tools/scenario.h"
+
+namespace tools {
+
+class CliSession;
+
+struct RunOptions {
+  std::optional<uint64_t> seed;   // instead of the scenario's
+  std::optional<sim::Time> until;  // instead of the scenario's
+};
+
+struct CheckResult {
+  const Expectation* expectation = nullptr;  // nullptr: a step that failed (wait until)
+  bool passed = false;
+  sim::Time t;
+  std::string message;  // what was expected, what was seen
+};
+
+struct RunResult {
+  uint64_t seed = 0;
+  sim::Time until;
+  uint64_t trace_hash = 0;
+  uint64_t trace_records = 0;
+  std::vector<CheckResult> checks;
+  bool passed() const;
+};
+
+class ScenarioRun {
+ public:
+  // The world is built at once; `add_sink` before `run` to see the trace.
+  ScenarioRun(const Scenario& scenario, RunOptions options);
+  ~ScenarioRun();
+
+  void add_sink(sim::TraceSink* sink) { world_.trace().add_sink(sink); }
+  RunResult run();
+  sim::World& world() { return world_; }
+
+ private:
+  // Every trace record's event, for the `log` expectations.
+  class EventLog : public sim::TraceSink {
+   public:
+    struct Seen {
+      sim::Time t;
+      std::string node;
+      std::string event;
+    };
+    void write(const sim::TraceRecord& r) override {
+      seen.push_back({r.t, std::string(r.node), std::string(r.event)});
+    }
+    std::vector<Seen> seen;
+  };
+
+  void start_next_step();
+  void run_step(const Step& step);
+  void finish_step();
+  void wait_until(const step::WaitUntil& wait, sim::Time deadline);
+  void schedule_expectation(const Expectation& e);
+  bool evaluate(const Check& check, std::string& seen) const;
+  void record(std::string_view kind, char level, std::string_view event, std::string_view node,
+              std::string_view text);
+  sim::NodeId node_id(const std::string& name) const;
+  std::optional<std::string> info_field(const std::string& node, const std::string& field) const;
+
+  const Scenario& scenario_;
+  uint64_t seed_;
+  sim::Time until_;
+  sim::World world_;
+  sim::NodeId cli_node_ = sim::kNoNode;
+  std::unique_ptr<EventLog> events_;
+  size_t next_step_ = 0;
+  bool step_running_ = false;
+  std::vector<CheckResult> checks_;
+};
+
+}  // namespace tools
