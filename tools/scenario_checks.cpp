@@ -59,7 +59,8 @@ void ScenarioRun::schedule_expectation(const Expectation& e) {
                            ? "at the end"
                            : fmt::format("{} {}", e.when.kind == When::Kind::kAt ? "at" : "by",
                                          sim::format_seconds(e.when.t));
-    std::string message = fmt::format("{}: expected {} {}: {}", e.source.path,
+    std::string message = fmt::format("{}:{}:{}: {}: expected {} {}: {}", scenario_.file,
+                                      e.source.pos.line, e.source.pos.col, e.source.path,
                                       describe(e.check), when, seen);
     checks_.push_back({&e, passed, world_.now(), message});
     record("check", passed ? '*' : '#', passed ? "expect-pass" : "expect-fail", "", message);

@@ -71,7 +71,8 @@ RunResult ScenarioRun::run() {
   if (step_running_) {
     const Step& step = scenario_.steps[next_step_ - 1];
     checks_.push_back({nullptr, false, until_,
-                       fmt::format("step {} (\"{}\") had not finished when the run ended",
+                       fmt::format("{}:{}:{}: {}: \"{}\" had not finished when the run ended",
+                                   scenario_.file, step.source.pos.line, step.source.pos.col,
                                    step.source.path, step.text)});
   }
   RunResult result;
@@ -187,8 +188,9 @@ void ScenarioRun::wait_until(const step::WaitUntil& wait, sim::Time deadline) {
   if (world_.now() >= deadline) {
     const Step& step = scenario_.steps[next_step_ - 1];
     checks_.push_back({nullptr, false, world_.now(),
-                       fmt::format("{}: \"{}\" timed out at {}: {} {} was {}", step.source.path,
-                                   step.text, sim::format_seconds(world_.now()),
+                       fmt::format("{}:{}:{}: {}: \"{}\" timed out at {}: {} {} was {}",
+                                   scenario_.file, step.source.pos.line, step.source.pos.col,
+                                   step.source.path, step.text, sim::format_seconds(world_.now()),
                                    wait.condition.node, wait.condition.field,
                                    value ? *value : "unavailable (node down)")});
     record("check", '#', "wait-timeout", wait.condition.node, checks_.back().message);
