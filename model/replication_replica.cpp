@@ -313,7 +313,13 @@ void RedisServer::handle_psync_reply(std::string_view line) {
     cancel_handshake(false);
     return;
   }
-  log('#', "psync-unexpected", fmt::format("Unexpected reply to PSYNC from master: {}", line));
+  if (line.starts_with("-ERR")) {
+    log('*', "psync-unsupported", fmt::format("Master does not support PSYNC or is in error "
+                                              "state (reply: {})", line));
+  } else {
+    log('#', "psync-unexpected", fmt::format("Unexpected reply to PSYNC from master: {}", line));
+  }
+  log('*', "sync-retry", "Retrying with SYNC...");
   send_handshake_command({"SYNC"});  // an old master: the SYNC protocol
   repl_state_ = ReplState::kTransfer;
   repl_transfer_size_ = -1;

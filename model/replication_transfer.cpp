@@ -26,14 +26,28 @@ void RedisServer::read_transfer() {
     size_t eol = input.find("\r\n");
     if (eol == std::string_view::npos) return;
     std::string_view header = input.substr(0, eol);
+    // readSyncBulkPayload: an error instead of the payload ends this attempt.
+    if (header.starts_with("-")) {
+      log('#', "master-aborted", fmt::format("MASTER aborted replication with an error: {}",
+                                             header.substr(1)));
+      cancel_handshake(false);
+      return;
+    }
+    int64_t size = 0;
+    if (!header.starts_with("$") ||
+        (!header.starts_with("$EOF:") && (!parse_ll(header.substr(1), size) || size < 0))) {
+      log('#', "bad-protocol", fmt::format("Bad protocol from MASTER, the first byte is not '$' "
+                                           "(we received '{}'), are you sure the host and port "
+                                           "are right?", header));
+      cancel_handshake(false);
+      return;
+    }
     if (header.starts_with("$EOF:")) {
       repl_transfer_eofmark_ = std::string(header.substr(5));
       repl_transfer_size_ = 0;
       log('*', "transfer-eof", "MASTER <-> REPLICA sync: receiving streamed RDB from master with "
                                "EOF to disk");
     } else {
-      int64_t size = 0;
-      parse_ll(header.substr(1), size);
       repl_transfer_size_ = size;
       log('*', "transfer-bulk", fmt::format("MASTER <-> REPLICA sync: receiving {} bytes from "
                                             "master to disk", size));
