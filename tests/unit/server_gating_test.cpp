@@ -66,3 +66,32 @@ TEST_CASE("an error while queueing dooms the transaction: EXECABORT, nothing run
         RespValue::error("EXECABORT Transaction discarded because of previous errors."));
   CHECK(w.run(6379, {"get", "k"}) == RespValue::null_bulk());
 }
+
+TEST_CASE("PUBLISH reaches SUBSCRIBE and PSUBSCRIBE clients, and is replicated") {
+  RedisWorld w;
+  w.add_server("master", 6379);
+  auto replica = w.add_server("replica1", 6380, "replicaof 127.0.0.1 6379\n");
+  sim::NodeId sub_id = w.world.add_node(sim::NodeSpec{
+      "subscriber", sim::Address{"127.0.0.2", 0},
+      [](sim::Env& env) { return std::make_unique<test::CliClient>(env); }});
+  w.world.start(sub_id);
+  auto& sub = *static_cast<test::CliClient*>(w.world.process(sub_id));
+  w.run_for(Duration::seconds(7));
+  sim::Address master{"127.0.0.1", 6379};
+  sub.send(master, {"subscribe", "news"});
+  sub.send(master, {"psubscribe", "n*"});
+  w.run_for(Duration::millis(10));
+  REQUIRE(sub.replies.size() == 2);
+  CHECK(sub.replies[0] == RespValue::array({RespValue::bulk("subscribe"), RespValue::bulk("news"),
+                                            RespValue::integer(1)}));
+  int64_t offset_before = w.server(replica).view().master_repl_offset;
+  CHECK(w.run(6379, {"publish", "news", "hello"}) == RespValue::integer(2));
+  w.run_for(Duration::millis(10));
+  REQUIRE(sub.replies.size() == 4);
+  CHECK(sub.replies[2] == RespValue::array({RespValue::bulk("message"), RespValue::bulk("news"),
+                                            RespValue::bulk("hello")}));
+  CHECK(sub.replies[3] == RespValue::array({RespValue::bulk("pmessage"), RespValue::bulk("n*"),
+                                            RespValue::bulk("news"), RespValue::bulk("hello")}));
+  // PUBLISH travels the replication stream: *3, $7 publish, $4 news, $5 hello: 38 bytes.
+  CHECK(w.server(replica).view().master_repl_offset == offset_before + 38);
+}
