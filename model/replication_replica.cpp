@@ -165,7 +165,6 @@ void RedisServer::cancel_handshake(bool reconnect) {
   }
   if (repl_socket_.valid()) env().close(repl_socket_);
   repl_socket_ = {};
-  repl_line_buffer_.clear();
   repl_transfer_buffer_.clear();
   repl_state_ = ReplState::kConnect;
   if (reconnect && master_host_) {

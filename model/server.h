@@ -269,7 +269,6 @@ class RedisServer final : public sim::Process {
   int master_port_ = 0;
   ReplState repl_state_ = ReplState::kNone;
   sim::SocketId repl_socket_;  // the link while connecting, handshaking, transferring
-  std::string repl_line_buffer_;
   int handshake_replies_left_ = 0;
   bool handshake_auth_pending_ = false;
   Client* master_ = nullptr;  // server.master once connected

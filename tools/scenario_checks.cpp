@@ -9,13 +9,6 @@
 namespace tools {
 namespace {
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
-
 std::string describe(const Check& check) {
   return std::visit(
       Overloaded{

@@ -11,12 +11,6 @@ namespace {
 constexpr std::string_view kCliNode = "redis-cli";
 constexpr sim::Duration kWaitPoll = sim::Duration::millis(10);
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 }  // namespace
 

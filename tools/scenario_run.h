@@ -22,6 +22,14 @@ namespace tools {
 
 class CliSession;
 
+// std::visit over the step and expectation variants with one lambda per alternative.
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
 struct RunOptions {
   std::optional<uint64_t> seed;   // instead of the scenario's
   std::optional<sim::Time> until;  // instead of the scenario's
