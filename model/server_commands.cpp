@@ -233,7 +233,7 @@ void RedisServer::cmd_config_rewrite(Client& c) {
     return;
   }
   env().disk().write(kConfigFile, config_.rewrite(*old_text));
-  log('*', "config-rewrite", "CONFIG REWRITE executed with success.");
+  log('#', "config-rewrite", "CONFIG REWRITE executed with success.");
   reply(c, RespValue::ok());
 }
 

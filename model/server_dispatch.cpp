@@ -107,6 +107,8 @@ void RedisServer::process_command(Client& client) {
     return;
   }
   const CommandSpec& spec = *check.spec;
+  // c->lastcmd, CLIENT LIST's cmd=: the command as received, so "exec" while EXEC runs.
+  client.last_command = std::string(spec.fullname);
   if (std::string why = reject_reason(client, spec); !why.empty()) {
     reject(client, why);
     return;
@@ -144,7 +146,6 @@ void RedisServer::call(Client& client, const CommandSpec& spec,
                        std::span<const std::string> argv) {
   ++stat_numcommands_;
   ++call_depth_;
-  client.last_command = std::string(spec.fullname);
   if (Keyspace::handles(spec.id)) {
     run_keyspace_command(client, spec, argv);
   } else {
@@ -204,11 +205,17 @@ void RedisServer::cmd_exec(Client& client) {
     discard_transaction(client);
     return;
   }
-  std::vector<QueuedCommand> queue = std::move(client.multi_queue);
-  discard_transaction(client);
+  // The queue runs with the client still in MULTI (flags=x and multi=<n> in CLIENT LIST, as
+  // execCommand leaves them until its discardTransaction at the end).
+  std::vector<QueuedCommand> queue = client.multi_queue;
   scratch_out_.clear();
   reply_raw(client, fmt::format("*{}\r\n", queue.size()));
-  for (QueuedCommand& q : queue) call(client, *q.spec, q.argv);
+  uint64_t id = client.id;
+  for (QueuedCommand& q : queue) {
+    call(client, *q.spec, q.argv);
+    if (!clients_.contains(id)) return;  // a queued command closed this client
+  }
+  discard_transaction(client);
 }
 
 }  // namespace model

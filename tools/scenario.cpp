@@ -67,12 +67,13 @@ std::vector<std::string> read_conf(Diagnostics& d, const Value& conf, const std:
   return lines;
 }
 
-constexpr std::string_view kNodeKeys[] = {"addr", "conf", "sentinel"};
+constexpr std::string_view kNodeKeys[] = {"addr", "conf", "sentinel", "start"};
 
 // One member of "nodes": appends the node to `nodes` and where its conf is to `reads`.
 void read_node(Diagnostics& d, const jsonc::Member& m, const std::string& path,
                std::map<sim::Address, const jsonc::Member*>& addresses,
-               std::vector<NodeSpec>& nodes, std::vector<NodeRead>& reads) {
+               std::vector<NodeSpec>& nodes, std::vector<NodeRead>& reads,
+               const std::optional<scenario_detail::Until>& until) {
   ObjectReader r(d, m.value, path, kNodeKeys);
   if (!check_name(d, m, path, "node") || !r.ok()) return;
   NodeSpec node;
@@ -100,11 +101,15 @@ void read_node(Diagnostics& d, const jsonc::Member& m, const std::string& path,
   if (const Value* v = r.get("sentinel")) {
     node.sentinel = scenario_detail::read_bool(d, *v, r.path("sentinel")).value_or(false);
   }
+  if (const Value* v = r.get("start")) {
+    node.start = scenario_detail::read_time(d, *v, r.path("start"), until).value_or(sim::Time{});
+  }
   nodes.push_back(std::move(node));
   reads.push_back(std::move(read));
 }
 
-void read_nodes(Diagnostics& d, const Value& value, Scenario& s) {
+void read_nodes(Diagnostics& d, const Value& value, Scenario& s,
+                const std::optional<scenario_detail::Until>& until) {
   if (value.kind != Kind::kObject || value.members.empty()) {
     d.error(value.pos, "nodes", "expected an object of nodes by name, with at least one node");
     return;
@@ -118,7 +123,7 @@ void read_nodes(Diagnostics& d, const Value& value, Scenario& s) {
   std::vector<NodeRead> reads;  // reads[i] is about s.nodes[i]
   for (const jsonc::Member& m : value.members) {
     if (d.full()) return;
-    read_node(d, m, jsonc::member_path("nodes", m.key), addresses, s.nodes, reads);
+    read_node(d, m, jsonc::member_path("nodes", m.key), addresses, s.nodes, reads, until);
   }
   NodeIndex index(s.nodes);
   for (size_t i = 0; i < s.nodes.size() && !d.full(); ++i) {
@@ -248,7 +253,9 @@ void read_scenario(Diagnostics& d, const Value& root, Scenario& s) {
   read_header(d, top, s);
   std::optional<scenario_detail::Until> until = read_until(d, top);
   s.until = until ? until->t : sim::kTimeZero;
-  if (const Value* v = top.require("nodes", "an object of nodes by name")) read_nodes(d, *v, s);
+  if (const Value* v = top.require("nodes", "an object of nodes by name")) {
+    read_nodes(d, *v, s, until);
+  }
   NodeIndex nodes(s.nodes);
   if (const Value* v = top.get("clients")) {
     if (v->kind != Kind::kObject) {

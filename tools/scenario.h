@@ -3,7 +3,7 @@
 //
 // The file is JSON with comments (tools/jsonc.h) holding one object:
 //   name (string, required), description (string), seed (integer 0..2^64-1, default 1),
-//   nodes (object, required: name -> {addr, conf, sentinel}), clients (object: name ->
+//   nodes (object, required: name -> {addr, conf, sentinel, start}), clients (object: name ->
 //   {kind, ...}), steps (array of {at, do}), until (duration, required), expect (array).
 // Steps run in file order; "at" (default: the previous step's time) is the earliest time a
 // step runs, and a `wait until` holds back the steps after it. The `do` grammar and the
@@ -66,6 +66,7 @@ struct NodeSpec {
   sim::Address addr;
   std::vector<std::string> conf;  // redis.conf / sentinel.conf lines, as written
   bool sentinel = false;          // runs as redis-sentinel
+  sim::Time start;                // when its process first starts ("start", default 0)
   Source source;
 
   // The node's config file: the lines of `conf`, each ending in '\n'.

@@ -64,7 +64,7 @@ bool ScenarioRun::evaluate(const Check& check, std::string& seen) const {
   auto server = [this](const std::string& name) -> const model::RedisServer* {
     sim::NodeId id = world_.find(name);
     if (id == sim::kNoNode || !world_.alive(id)) return nullptr;
-    return static_cast<const model::RedisServer*>(world_.process(id));
+    return dynamic_cast<const model::RedisServer*>(world_.process(id));  // null for a Sentinel
   };
   auto down = [&seen](const std::string& node) {
     seen = fmt::format("{} is not running", node);

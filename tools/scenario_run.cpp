@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "model/sentinel.h"
 #include "model/server.h"
 #include "tools/cli_session.h"
 
@@ -11,6 +12,17 @@ namespace {
 constexpr std::string_view kCliNode = "redis-cli";
 constexpr sim::Duration kWaitPoll = sim::Duration::millis(10);
 
+// The file a node's process reads its config from: redis-server or redis-sentinel.
+std::string_view config_file_name(const NodeSpec& node) {
+  return node.sentinel ? model::Sentinel::kConfigFile : model::RedisServer::kConfigFile;
+}
+
+sim::ProcessFactory process_factory(const NodeSpec& node) {
+  if (node.sentinel) {
+    return [](sim::Env& env) { return std::make_unique<model::Sentinel>(env); };
+  }
+  return [](sim::Env& env) { return std::make_unique<model::RedisServer>(env); };
+}
 
 }  // namespace
 
@@ -29,10 +41,8 @@ ScenarioRun::ScenarioRun(const Scenario& scenario, RunOptions options)
       events_(std::make_unique<EventLog>()) {
   world_.trace().add_sink(events_.get());
   for (const NodeSpec& node : scenario.nodes) {
-    sim::NodeId id = world_.add_node(sim::NodeSpec{
-        node.name, node.addr,
-        [](sim::Env& env) { return std::make_unique<model::RedisServer>(env); }});
-    world_.disk(id).write(model::RedisServer::kConfigFile, node.config_file());
+    sim::NodeId id = world_.add_node(sim::NodeSpec{node.name, node.addr, process_factory(node)});
+    world_.disk(id).write(config_file_name(node), node.config_file());
   }
   cli_node_ = world_.add_node(sim::NodeSpec{std::string(kCliNode), sim::Address{"127.0.0.1", 0},
                                             [](sim::Env& env) {
@@ -58,7 +68,11 @@ void ScenarioRun::record(std::string_view kind, char level, std::string_view eve
 }
 
 RunResult ScenarioRun::run() {
-  for (sim::NodeId id = 0; id < world_.node_count(); ++id) world_.start(id);
+  for (const NodeSpec& node : scenario_.nodes) {
+    sim::NodeId id = world_.find(node.name);
+    world_.queue().schedule(node.start, [this, id] { world_.start(id); });
+  }
+  world_.start(cli_node_);
   for (const Expectation& e : scenario_.expectations) schedule_expectation(e);
   start_next_step();
   world_.run_until(until_);
@@ -111,8 +125,8 @@ void ScenarioRun::run_step(const Step& step) {
           [&](const step::Start& s) {
             fault(s.node);
             if (s.config == step::ConfigFile::kOriginal) {
-              world_.disk(id(s.node)).write(model::RedisServer::kConfigFile,
-                                            scenario_.find_node(s.node)->config_file());
+              const NodeSpec& node = *scenario_.find_node(s.node);
+              world_.disk(id(s.node)).write(config_file_name(node), node.config_file());
             }
             world_.start(id(s.node));
             finish_step();
@@ -198,8 +212,10 @@ std::optional<std::string> ScenarioRun::info_field(const std::string& node,
                                                    const std::string& field) const {
   sim::NodeId id = world_.find(node);
   if (id == sim::kNoNode || !world_.alive(id)) return std::nullopt;
-  const auto* server = static_cast<const model::RedisServer*>(world_.process(id));
-  std::string info = server->info("everything");
+  const sim::Process* process = world_.process(id);
+  const auto* sentinel = dynamic_cast<const model::Sentinel*>(process);
+  std::string info = sentinel ? sentinel->info("everything")
+                              : static_cast<const model::RedisServer*>(process)->info("everything");
   std::string key = "\n" + field + ":";
   size_t at = ("\n" + info).find(key);
   if (at == std::string::npos) return std::nullopt;

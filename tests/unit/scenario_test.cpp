@@ -132,7 +132,7 @@ TEST_CASE("scenario: nodes") {
         test::Lines{"2:6 nodes.a: missing \"addr\": expected the address it listens "
                                  "on, such as \"127.0.0.1:6379\"",
                                  "2:7 nodes.a.adr: unknown key \"adr\" (did you mean \"addr\"?): "
-                                 "expected addr, conf or sentinel"});
+                                 "expected addr, conf, sentinel or start"});
   CHECK(nodes(R"("a": {"addr": "127.0.0.1"})") ==
         test::Lines{"2:15 nodes.a.addr: invalid address \"127.0.0.1\": expected "
                                  "host:port, e.g. 127.0.0.1:6379"});

@@ -1,0 +1,299 @@
+// Sentinel: start, sentinel.conf, events and the tick (sentinel.c sentinelIsRunning,
+// sentinelFlushConfig, rewriteConfigSentinelOption, sentinelEvent, sentinelTimer,
+// sentinelHandleDictOfRedisInstances, sentinelHandleRedisInstance).
+#include "model/sentinel.h"
+
+#include <fmt/format.h>
+
+#include "model/config_rewrite.h"
+
+namespace model {
+namespace {
+
+std::string random_hex40(sim::Rng& rng) {  // getRandomHexChars
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(40, '0');
+  for (char& c : id) c = kHex[rng.uniform(0, 15)];
+  return id;
+}
+
+}  // namespace
+
+Sentinel::Sentinel(sim::Env& env) : Process(env) {}
+
+Sentinel::~Sentinel() = default;
+
+// --- Start -------------------------------------------------------------------------------------
+
+void Sentinel::start() {
+  pid_ = static_cast<int>(env().rng("pid").uniform(100, 32767));
+  run_id_ = random_hex40(env().rng("runid"));
+  start_time_ = env().now();
+  log('#', "starting", "oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
+  log('#', "version", fmt::format("Redis version=7.0.15, bits=64, commit=00000000, modified=0, "
+                                  "pid={}, just started", pid_));
+  if (!load_config()) return;
+  log('#', "config-loaded", "Configuration loaded");
+  log('*', "monotonic", "monotonic clock: POSIX clock_gettime");
+  log('*', "running", fmt::format("Running mode=sentinel, port={}.", config_.port()));
+  if (!env().listen(sim::Address{env().address().host, static_cast<uint16_t>(config_.port())})) {
+    log('#', "listen-failed", fmt::format("Warning: Could not create server TCP listening "
+                                          "socket *:{}: bind: Address already in use",
+                                          config_.port()));
+    env().exit();
+    return;
+  }
+  // sentinelIsRunning: a Sentinel without an id picks one and persists it at once.
+  if (state_.myid.empty()) {
+    state_.myid = random_hex40(env().rng("myid"));
+    flush_config();
+  }
+  log('#', "sentinel-id", fmt::format("Sentinel ID is {}", state_.myid));
+  for (const auto& master : state_.masters) {
+    event('#', "+monitor", master.get(), fmt::format(" quorum {}", master->quorum));
+  }
+  running_ = true;
+  env().after(sim::Duration::millis(1), [this] { timer(); });  // serverCron's first run
+}
+
+bool Sentinel::load_config() {
+  const std::string* text = env().disk().read(kConfigFile);
+  if (text == nullptr) {  // sentinelCheckConfigFile
+    log('#', "no-config", "Sentinel needs config file on disk to save state. Exiting...");
+    env().exit();
+    return false;
+  }
+  ConfigOptions options;
+  options.sentinel_mode = true;
+  options.hash_seed = env().rng("config").next_u64();
+  config_ = Config(options);
+  state_ = SentinelState(env().rng("dict").next_u64());
+  state_.previous_time = mstime();
+  std::optional<ConfigLoadError> error = config_.load(*text);
+  if (!error) error = load_sentinel_config(config_, state_, mstime());
+  if (error) {
+    log('#', "config-error", error->redis_output());
+    env().exit();
+    return false;
+  }
+  return true;
+}
+
+// --- sentinel.conf -----------------------------------------------------------------------------
+
+// sentinelFlushConfig: CONFIG REWRITE of the whole file, the `sentinel` lines included
+// (rewriteConfigSentinelOption). Lines at their default value are dropped, as 7.0 drops them.
+void Sentinel::flush_config() {
+  const std::string* old_text = env().disk().read(kConfigFile);
+  ConfigRewriter rw(old_text ? std::string_view(*old_text) : std::string_view(), true);
+  config_.rewrite_into(rw);
+  auto line = [&rw](std::string_view option, std::string text, bool force) {
+    rw.rewrite_line(option, std::move(text), force);
+  };
+  const SentinelState& s = state_;
+  line("sentinel myid", "sentinel myid " + s.myid, true);
+  line("sentinel deny-scripts-reconfig",
+       fmt::format("sentinel deny-scripts-reconfig {}", s.deny_scripts_reconfig ? "yes" : "no"),
+       !s.deny_scripts_reconfig);
+  line("sentinel resolve-hostnames",
+       fmt::format("sentinel resolve-hostnames {}", s.resolve_hostnames ? "yes" : "no"),
+       s.resolve_hostnames);
+  line("sentinel announce-hostnames",
+       fmt::format("sentinel announce-hostnames {}", s.announce_hostnames ? "yes" : "no"),
+       s.announce_hostnames);
+  for (const auto& m : s.masters) {
+    const sim::Address& current = current_master_address(*m);
+    line("sentinel monitor", fmt::format("sentinel monitor {} {} {} {}", m->name, current.host,
+                                         current.port, m->quorum), true);
+    if (m->down_after_period != s.timers.default_down_after) {
+      line("sentinel down-after-milliseconds",
+           fmt::format("sentinel down-after-milliseconds {} {}", m->name, m->down_after_period),
+           true);
+    }
+    if (m->failover_timeout != s.timers.default_failover_timeout) {
+      line("sentinel failover-timeout",
+           fmt::format("sentinel failover-timeout {} {}", m->name, m->failover_timeout), true);
+    }
+    if (m->parallel_syncs != 1) {
+      line("sentinel parallel-syncs",
+           fmt::format("sentinel parallel-syncs {} {}", m->name, m->parallel_syncs), true);
+    }
+    if (m->notification_script) {
+      line("sentinel notification-script",
+           fmt::format("sentinel notification-script {} {}", m->name, *m->notification_script),
+           true);
+    }
+    if (m->client_reconfig_script) {
+      line("sentinel client-reconfig-script",
+           fmt::format("sentinel client-reconfig-script {} {}", m->name,
+                       *m->client_reconfig_script),
+           true);
+    }
+    if (m->auth_pass) {
+      line("sentinel auth-pass", fmt::format("sentinel auth-pass {} {}", m->name, *m->auth_pass),
+           true);
+    }
+    if (m->auth_user) {
+      line("sentinel auth-user", fmt::format("sentinel auth-user {} {}", m->name, *m->auth_user),
+           true);
+    }
+    if (m->master_reboot_down_after_period != 0) {
+      line("sentinel master-reboot-down-after-period",
+           fmt::format("sentinel master-reboot-down-after-period {} {}", m->name,
+                       m->master_reboot_down_after_period),
+           true);
+    }
+    line("sentinel config-epoch",
+         fmt::format("sentinel config-epoch {} {}", m->name, m->config_epoch), true);
+    line("sentinel leader-epoch",
+         fmt::format("sentinel leader-epoch {} {}", m->name, m->leader_epoch), true);
+    for (const auto& slave : m->slaves) {
+      // During a failover the promoted replica is written with the old master's address.
+      const sim::Address& addr = slave->addr == current ? m->addr : slave->addr;
+      line("sentinel known-replica",
+           fmt::format("sentinel known-replica {} {} {}", m->name, addr.host, addr.port), true);
+    }
+    for (const auto& si : m->sentinels) {
+      if (!si->runid) continue;
+      line("sentinel known-sentinel", fmt::format("sentinel known-sentinel {} {} {} {}", m->name,
+                                                  si->addr.host, si->addr.port, *si->runid),
+           true);
+    }
+    for (const auto& [from, to] : m->renamed_commands) {
+      line("sentinel rename-command",
+           fmt::format("sentinel rename-command {} {} {}", m->name, from, to), true);
+    }
+  }
+  line("sentinel current-epoch", fmt::format("sentinel current-epoch {}", s.current_epoch), true);
+  auto optional_line = [&](std::string_view option, const std::optional<std::string>& value,
+                           std::string text) {
+    if (value) {
+      line(option, std::move(text), true);
+    } else {
+      rw.mark_processed(option);
+    }
+  };
+  std::string quoted_ip;
+  if (s.announce_ip) append_repr(quoted_ip, *s.announce_ip);
+  optional_line("sentinel announce-ip", s.announce_ip, "sentinel announce-ip " + quoted_ip);
+  if (s.announce_port != 0) {
+    line("sentinel announce-port", fmt::format("sentinel announce-port {}", s.announce_port),
+         true);
+  } else {
+    rw.mark_processed("sentinel announce-port");
+  }
+  optional_line("sentinel sentinel-user", s.sentinel_auth_user,
+                "sentinel sentinel-user " + s.sentinel_auth_user.value_or(""));
+  optional_line("sentinel sentinel-pass", s.sentinel_auth_pass,
+                "sentinel sentinel-pass " + s.sentinel_auth_pass.value_or(""));
+  // Options with no line left (a master removed, a tunable back at its default) lose theirs.
+  for (std::string_view option :
+       {"sentinel monitor", "sentinel down-after-milliseconds", "sentinel failover-timeout",
+        "sentinel parallel-syncs", "sentinel notification-script",
+        "sentinel client-reconfig-script", "sentinel auth-pass", "sentinel auth-user",
+        "sentinel config-epoch", "sentinel leader-epoch", "sentinel known-replica",
+        "sentinel known-sentinel", "sentinel rename-command",
+        "sentinel master-reboot-down-after-period"}) {
+    rw.mark_processed(option);
+  }
+  env().disk().write(kConfigFile, rw.finish());
+  log('*', "config-saved", "Sentinel new configuration saved on disk");
+}
+
+// --- Logging and events ------------------------------------------------------------------------
+
+void Sentinel::log(char level, std::string_view event, std::string_view text) const {
+  static constexpr std::string_view kLevels = ".-*#";
+  size_t rank = kLevels.find(level);
+  if (rank < static_cast<size_t>(config_.loglevel())) return;
+  const_cast<sim::Env&>(env()).trace("server", level, event, text, fmt::format("{}:X", pid_));
+}
+
+// sentinelEvent: the log line "<type> <text>", a message on the channel named <type> for the
+// Sentinel's own subscribers (not for debug events), and the notification script for warnings
+// (never executed here: each invocation is a trace record).
+void Sentinel::event(char level, std::string_view type, const SentinelInstance* ri,
+                     std::string_view rest, bool identity) {
+  std::string text;
+  if (ri != nullptr && identity) {
+    text = fmt::format("{} {} {} {}", ri->type_name(), ri->name, ri->addr.host, ri->addr.port);
+    if (const SentinelInstance* m = ri->master) {
+      text += fmt::format(" @ {} {} {}", m->name, m->addr.host, m->addr.port);
+    }
+  }
+  text += rest;
+  static constexpr std::string_view kLevels = ".-*#";
+  if (kLevels.find(level) >= static_cast<size_t>(config_.loglevel())) {
+    env().trace("sentinel", level, type, fmt::format("{} {}", type, text),
+                fmt::format("{}:X", pid_));
+  }
+  if (level != '.') publish_event(type, text);
+  const SentinelInstance* master = ri && ri->master ? ri->master : ri;
+  if (level == '#' && master && master->notification_script) {
+    env().trace("script", '*', "notification-script",
+                fmt::format("{} {} {}", *master->notification_script, type, text));
+  }
+}
+
+// sentinelCallClientReconfScript: <master-name> <role> <state> <from-ip> <from-port> <to-ip>
+// <to-port>, with role "leader" or "observer" and state "start".
+void Sentinel::client_reconfig_script(const SentinelInstance& master, std::string_view role,
+                                      const sim::Address& from, const sim::Address& to) {
+  if (!master.client_reconfig_script) return;
+  env().trace("script", '*', "client-reconfig-script",
+              fmt::format("{} {} {} start {} {} {} {}", *master.client_reconfig_script,
+                          master.name, role, from.host, from.port, to.host, to.port));
+}
+
+// --- The tick ----------------------------------------------------------------------------------
+
+// sentinelTimer, run by serverCron. Ends by redrawing hz in 10..19, so the next tick comes
+// 52 to 100 ms later: Sentinels drift apart instead of acting in lockstep.
+void Sentinel::timer() {
+  check_tilt();
+  handle_dict(state_.masters);
+  int hz = 10 + static_cast<int>(env().rng("hz").uniform(0, 9));
+  env().after(sim::Duration::millis(1000 / hz), [this] { timer(); });
+}
+
+void Sentinel::handle_dict(const InstanceDict& instances) {
+  SentinelInstance* switch_to_promoted = nullptr;
+  for (const auto& ri : instances) {
+    handle_instance(*ri);
+    if (ri->is(sri::kMaster)) {
+      handle_dict(ri->slaves);
+      handle_dict(ri->sentinels);
+      if (ri->failover_state == FailoverState::kUpdateConfig) switch_to_promoted = ri.get();
+    }
+  }
+  if (switch_to_promoted) switch_to_promoted_slave(*switch_to_promoted);
+}
+
+void Sentinel::handle_instance(SentinelInstance& ri) {
+  reconnect(ri);
+  send_periodic_commands(ri);
+  if (state_.tilt) {
+    if (mstime() - state_.tilt_start_time < state_.timers.tilt_period) return;
+    state_.tilt = false;
+    event('#', "-tilt", nullptr, "#tilt mode exited");
+  }
+  check_subjectively_down(ri);
+  if (ri.is(sri::kMaster)) {
+    check_objectively_down(ri);
+    if (start_failover_if_needed(ri)) ask_master_state(ri, kAskForced);
+    failover_state_machine(ri);
+    ask_master_state(ri, 0);
+  }
+}
+
+// releaseSentinelRedisInstance: the record, its own records, and its share of its link.
+void Sentinel::release_instance(std::unique_ptr<SentinelInstance> ri) {
+  for (auto& child : ri->sentinels.take_all()) release_instance(std::move(child));
+  for (auto& child : ri->slaves.take_all()) release_instance(std::move(child));
+  release_link(*ri);
+  if (ri->is(sri::kSlave) && ri->is(sri::kPromoted) && ri->master) {
+    ri->master->promoted_slave = nullptr;
+  }
+}
+
+}  // namespace model
