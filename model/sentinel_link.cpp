@@ -213,6 +213,11 @@ void Sentinel::on_closed(sim::SocketId socket, sim::CloseReason) {
     std::shared_ptr<InstanceLink> link = it->second.link;
     std::unique_ptr<LinkConnection>& conn = it->second.pubsub ? link->pc : link->cc;
     link_sockets_.erase(it);
+    // hiredis runs every pending callback with no reply; of Sentinel's, only the discard
+    // callback still counts its command off (so a refused link shows 2 pending, as in 7.0).
+    for (const PendingReply& p : conn->replies) {
+      if (p.handler == ReplyHandler::kDiscard) link->pending_commands--;
+    }
     conn.reset();
     link->disconnected = true;
     return;

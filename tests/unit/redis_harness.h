@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/resp.h"
+#include "model/sentinel.h"
 #include "model/server.h"
 #include "sim/world.h"
 
@@ -96,6 +97,18 @@ struct RedisWorld {
     world.disk(id).write("redis.conf", fmt::format("port {}\n{}", port, conf));
     world.start(id);
     return id;
+  }
+  // A redis-sentinel on 127.0.0.1:<port> whose sentinel.conf holds `conf` (plus "port <port>").
+  sim::NodeId add_sentinel(const std::string& name, int port, const std::string& conf) {
+    sim::NodeId id = world.add_node(sim::NodeSpec{
+        name, sim::Address{"127.0.0.1", static_cast<uint16_t>(port)},
+        [](sim::Env& env) { return std::make_unique<model::Sentinel>(env); }});
+    world.disk(id).write("sentinel.conf", fmt::format("port {}\n{}", port, conf));
+    world.start(id);
+    return id;
+  }
+  model::Sentinel& sentinel(sim::NodeId id) {
+    return *static_cast<model::Sentinel*>(world.process(id));
   }
   model::RedisServer& server(sim::NodeId id) {
     return *static_cast<model::RedisServer*>(world.process(id));
