@@ -8,6 +8,7 @@
 #include "model/config_syntax.h"
 #include "model/config_table.h"
 #include "model/resp.h"
+#include "model/sentinel_state.h"
 #include "sim/error.h"
 #include "tools/scenario_reader.h"
 
@@ -147,12 +148,14 @@ void check_replicaof(Diagnostics& d, const NodeIndex& nodes, const NodeSpec& nod
                         nodes.unknown_address(addr)));
 }
 
-// `sentinel monitor <name> <ip> <port> <quorum>`: the one Sentinel line checked here.
-void check_monitor(Diagnostics& d, const NodeIndex& nodes, const ConfSite& site,
+// `sentinel monitor <name> <ip> <port> <quorum>`: its target must be a Redis server of the
+// scenario. Returns false after reporting a problem.
+bool check_monitor(Diagnostics& d, const NodeIndex& nodes, const ConfSite& site,
                    const model::SentinelLine& line) {
   const std::vector<std::string>& args = line.args;
   auto fail = [&](std::string message) {
     d.error(site.pos(line.line), site.path(line.line), std::move(message));
+    return false;
   };
   if (args.size() != 5) {
     return fail("wrong number of arguments: expected sentinel monitor <master-name> <ip> "
@@ -171,8 +174,19 @@ void check_monitor(Diagnostics& d, const NodeIndex& nodes, const ConfSite& site,
   const NodeSpec* target = nodes.by_address(addr);
   if (target == nullptr) return fail(nodes.unknown_address(addr));
   if (target->sentinel) {
-    fail(fmt::format("{} is node {}, a Sentinel: expected a Redis server to monitor",
-                     addr.to_string(), jsonc::quote(target->name)));
+    return fail(fmt::format("{} is node {}, a Sentinel: expected a Redis server to monitor",
+                            addr.to_string(), jsonc::quote(target->name)));
+  }
+  return true;
+}
+
+// The `sentinel` lines as redis-sentinel loads them after the rest (sentinelHandleConfiguration):
+// the first line it refuses is reported in its words.
+void check_sentinel_lines(Diagnostics& d, const NodeSpec& node, const ConfSite& site,
+                          const model::Config& config) {
+  model::SentinelState state;
+  if (std::optional<model::ConfigLoadError> err = model::load_sentinel_config(config, state, 0)) {
+    report_load_error(d, node, site, err->line, *err);
   }
 }
 
@@ -216,11 +230,13 @@ void check_node_config(Diagnostics& d, const NodeIndex& nodes, const NodeSpec& n
   check_port(d, node, site, *config);
   check_modules(d, node, site, *config);
   check_replicaof(d, nodes, node, site, *config);
+  bool monitors_ok = true;
   for (const model::SentinelLine& line : config->file_directives().sentinel_lines) {
     if (!line.args.empty() && model::to_lower(line.args[0]) == "monitor") {
-      check_monitor(d, nodes, site, line);
+      monitors_ok = check_monitor(d, nodes, site, line) && monitors_ok;
     }
   }
+  if (node.sentinel && monitors_ok) check_sentinel_lines(d, node, site, *config);
   warn_unmodelled(d, node, site, *config);
   warn_ignored_lines(d, node, site);
 }

@@ -228,6 +228,24 @@ TEST_CASE("scenario: sentinel monitor lines name a Redis node of the scenario") 
                                  "Sentinel: expected a Redis server to monitor"});
 }
 
+TEST_CASE("scenario: the other sentinel lines load as redis-sentinel 7.0 loads them") {
+  auto lines = [](std::string_view second) {
+    return diagnostics(fmt::format(
+        "{{\"name\": \"t\", \"until\": \"9s\", \"nodes\": "
+        "{{\"m\": {{\"addr\": \"127.0.0.1:6379\"}},"
+        "\n\"s\": {{\"addr\": \"127.0.0.1:26379\", \"sentinel\": true, \"conf\": [\n"
+        "\"sentinel monitor m 127.0.0.1 6379 2\",\n\"{}\"]}}}}}}",
+        second));
+  };
+  CHECK(lines("sentinel down-after-milliseconds m 1000").empty());
+  CHECK(lines("sentinel down-after-milliseconds other 1000") ==
+        test::Lines{"4:1 nodes.s.conf[1]: redis-sentinel 7.0 refuses this line: No such master "
+                    "with specified name."});
+  CHECK(lines("sentinel parallel-sync m 1") ==
+        test::Lines{"4:1 nodes.s.conf[1]: redis-sentinel 7.0 refuses this line: Unrecognized "
+                    "sentinel configuration statement."});
+}
+
 TEST_CASE("scenario: accepted directives the simulation ignores give one warning each") {
   tools::LoadResult r = load_scenario("w.jsonc", R"({"name": "t", "until": "9s", "nodes": {
 "m": {"addr": "127.0.0.1:6379", "conf": [
