@@ -14,12 +14,15 @@ std::string_view connect_error(sim::CloseReason reason) {
 
 }  // namespace
 
-CliSession::Session& CliSession::session_for(const sim::Address& target) {
-  for (auto& s : sessions_) {
-    if (s->target == target) return *s;
+CliSession::Session& CliSession::session_for(const sim::Address& target, Mode mode) {
+  if (mode == Mode::kInteractive) {
+    for (auto& s : sessions_) {
+      if (s->target == target && !s->one_shot) return *s;
+    }
   }
   sessions_.push_back(std::make_unique<Session>());
   sessions_.back()->target = target;
+  sessions_.back()->one_shot = mode == Mode::kOneShot;
   return *sessions_.back();
 }
 
@@ -30,8 +33,9 @@ CliSession::Session* CliSession::session_of(sim::SocketId socket) {
   return nullptr;
 }
 
-void CliSession::run(const sim::Address& target, std::vector<std::string> argv, Done done) {
-  Session& s = session_for(target);
+void CliSession::run(const sim::Address& target, std::vector<std::string> argv, Mode mode,
+                     Done done) {
+  Session& s = session_for(target, mode);
   s.argv = std::move(argv);
   s.done = std::move(done);
   s.typed.clear();
@@ -94,6 +98,11 @@ void CliSession::on_closed(sim::SocketId socket, sim::CloseReason reason) {
     s->connecting = false;
     std::string error = fmt::format("Could not connect to Redis at {}: {}\n",
                                     s->target.to_string(), connect_error(reason));
+    if (s->one_shot) {
+      s->output = fmt::format("{}> {}\n{}", s->target.to_string(), s->typed, error);
+      finish(*s);
+      return;
+    }
     if (!s->started) {
       // The start-up connect failed: redis-cli says so and shows "not connected>"; the
       // command then tries to connect once more, in the same instant, and fails the same way.
@@ -118,8 +127,13 @@ void CliSession::on_closed(sim::SocketId socket, sim::CloseReason reason) {
 
 void CliSession::finish(Session& s) {
   Done done = std::move(s.done);
+  std::string output = std::move(s.output);
   s.done = nullptr;
-  done(std::move(s.output));
+  if (s.one_shot) {  // the redis-cli process exits: its connection closes, it is forgotten
+    if (s.socket.valid()) env().close(s.socket);
+    std::erase_if(sessions_, [&s](const std::unique_ptr<Session>& p) { return p.get() == &s; });
+  }
+  done(std::move(output));
 }
 
 }  // namespace tools

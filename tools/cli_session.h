@@ -1,12 +1,17 @@
-// CliSession: the `redis-cli` a scenario's steps type into, one interactive session per
-// server address, printing what real redis-cli 7.0 prints on a terminal.
+// CliSession: the `redis-cli` a scenario's steps run, printing what real redis-cli 7.0 prints
+// on a terminal. It is a process on its own client host.
 //
-// It is a process on its own client host. Each command prints the prompt and the command,
-// then the reply as redis-cli formats it (tools/redis_cli_format.h). The prompt is
-// "127.0.0.1:6380> " while the session is connected and "not connected> " once the server
-// closed the connection (after SHUTDOWN, a crash, CLIENT KILL); the next command then
-// reconnects first, printing "Could not connect to Redis at 127.0.0.1:6380: Connection
-// refused" if it cannot (redis-cli.c issueCommandRepeat, cliSendCommand).
+// Two ways, as on a real machine:
+// - one-shot (`redis-cli -p 6380 get k1` from a shell): a fresh connection per command,
+//   closed after the reply. Printed as the walkthrough transcripts show it: the prompt and the
+//   command, then the reply, or "Could not connect to Redis at 127.0.0.1:6380: Connection
+//   refused" when nothing listens.
+// - interactive (one `redis-cli -p 6380` session per server address, commands typed into it):
+//   the prompt is "127.0.0.1:6380> " while the session is connected and "not connected> " once
+//   the server closed the connection (after SHUTDOWN, a crash, CLIENT KILL); the next command
+//   then reconnects first, printing "Could not connect ..." if it cannot (redis-cli.c
+//   issueCommandRepeat, cliSendCommand).
+// Replies are formatted by tools/redis_cli_format.h.
 #pragma once
 
 #include <functional>
@@ -26,9 +31,12 @@ class CliSession : public sim::Process {
 
   explicit CliSession(sim::Env& env) : Process(env) {}
 
-  // Types `argv` into the session for `target`. REQUIRES: no command of this session is
-  // still running (a scenario's redis-cli steps run one after another).
-  void run(const sim::Address& target, std::vector<std::string> argv, Done done);
+  enum class Mode : uint8_t { kOneShot, kInteractive };
+
+  // Runs `argv` against `target`: in a fresh one-shot redis-cli, or typed into the interactive
+  // session for `target`. REQUIRES: no command of this CliSession is still running (a
+  // scenario's redis-cli steps run one after another).
+  void run(const sim::Address& target, std::vector<std::string> argv, Mode mode, Done done);
 
   void on_connected(sim::SocketId socket) override;
   void on_readable(sim::SocketId socket) override;
@@ -42,6 +50,7 @@ class CliSession : public sim::Process {
     bool connected = false;       // redis-cli's `context` exists
     bool connecting = false;
     bool closed_by_peer = false;  // the server closed it while idle; redis-cli does not know
+    bool one_shot = false;        // closed and forgotten after its command
     std::vector<std::string> argv;  // the command in flight
     std::string typed;              // as the user typed it
     Done done;
@@ -49,7 +58,7 @@ class CliSession : public sim::Process {
     model::ReplyParser parser;
   };
 
-  Session& session_for(const sim::Address& target);
+  Session& session_for(const sim::Address& target, Mode mode);
   Session* session_of(sim::SocketId socket);
   void send_command(Session& s);
   void finish(Session& s);

@@ -217,8 +217,8 @@ void read_client(Diagnostics& d, const NodeIndex& nodes, const jsonc::Member& m,
                       scenario_detail::did_you_mean(*name, kClientKindNames), kinds));
 }
 
-constexpr std::string_view kTopKeys[] = {"name",  "description", "seed",  "nodes",
-                                         "clients", "steps",     "until", "expect"};
+constexpr std::string_view kTopKeys[] = {"name",  "description", "seed",  "nodes",    "clients",
+                                         "steps", "until",       "expect", "redis-cli"};
 
 void read_header(Diagnostics& d, const ObjectReader& top, Scenario& s) {
   if (const Value* v = top.require("name", "a short title for the scenario")) {
@@ -232,6 +232,16 @@ void read_header(Diagnostics& d, const ObjectReader& top, Scenario& s) {
   }
   if (const Value* v = top.get("seed")) {
     s.seed = scenario_detail::read_uint64(d, *v, "seed").value_or(1);
+  }
+  if (const Value* v = top.get("redis-cli")) {
+    std::optional<std::string> mode = scenario_detail::read_string(d, *v, "redis-cli");
+    if (mode == "interactive") {
+      s.interactive_cli = true;
+    } else if (mode && mode != "one-shot") {
+      d.error(v->pos, "redis-cli",
+              fmt::format("unknown mode {}: expected \"one-shot\" or \"interactive\"",
+                          jsonc::quote(*mode)));
+    }
   }
 }
 

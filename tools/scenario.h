@@ -4,7 +4,8 @@
 // The file is JSON with comments (tools/jsonc.h) holding one object:
 //   name (string, required), description (string), seed (integer 0..2^64-1, default 1),
 //   nodes (object, required: name -> {addr, conf, sentinel, start}), clients (object: name ->
-//   {kind, ...}), steps (array of {at, do}), until (duration, required), expect (array).
+//   {kind, ...}), steps (array of {at, do}), until (duration, required), expect (array),
+//   redis-cli ("one-shot" or "interactive", default one-shot).
 // Steps run in file order; "at" (default: the previous step's time) is the earliest time a
 // step runs, and a `wait until` holds back the steps after it. The `do` grammar and the
 // expectation keys are documented on the structs below.
@@ -212,6 +213,9 @@ struct Scenario {
   std::string name;
   std::string description;
   uint64_t seed = 1;
+  // "redis-cli": "one-shot" (default: each redis-cli step is a fresh redis-cli process, as
+  // typed in a shell) or "interactive" (steps type into one redis-cli session per server).
+  bool interactive_cli = false;
   std::vector<NodeSpec> nodes;  // in file order
   std::vector<ClientSpec> clients;
   std::vector<Step> steps;

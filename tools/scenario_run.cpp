@@ -118,7 +118,8 @@ void ScenarioRun::run_step(const Step& step) {
           [&](const step::Shutdown& s) {
             fault(s.node);
             auto* cli = static_cast<CliSession*>(world_.process(cli_node_));
-            cli->run(world_.address(id(s.node)), {"SHUTDOWN"}, [this](std::string) {
+            cli->run(world_.address(id(s.node)), {"SHUTDOWN"}, CliSession::Mode::kOneShot,
+                     [this](std::string) {
               finish_step();
             });
           },
@@ -177,7 +178,9 @@ void ScenarioRun::run_step(const Step& step) {
           },
           [&](const step::RedisCli& c) {
             auto* cli = static_cast<CliSession*>(world_.process(cli_node_));
-            cli->run(world_.address(id(c.node)), c.argv, [this](std::string output) {
+            CliSession::Mode mode = scenario_.interactive_cli ? CliSession::Mode::kInteractive
+                                                              : CliSession::Mode::kOneShot;
+            cli->run(world_.address(id(c.node)), c.argv, mode, [this](std::string output) {
               record("cli", '*', "redis-cli", kCliNode, output);
               finish_step();
             });

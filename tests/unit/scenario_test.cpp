@@ -93,7 +93,7 @@ TEST_CASE("scenario: the top level") {
   CHECK(diagnostics(scenario_with("\"setps\": []")) ==
         test::Lines{"3:1 setps: unknown key \"setps\" (did you mean \"steps\"?): "
                                  "expected name, description, seed, nodes, clients, steps, "
-                                 "until or expect"});
+                                 "until, expect or redis-cli"});
   CHECK(diagnostics(scenario_with("\"seed\": -1")) ==
         test::Lines{"3:9 seed: expected an integer from 0 to "
                                  "18446744073709551615, got the number -1"});
@@ -400,8 +400,8 @@ TEST_CASE("scenario: redsim check prints a summary, or each problem, and its exi
   CHECK(tools::run_check(bad, out, err) == 2);
   CHECK(out.str().empty());
   CHECK(err.str() == bad + ":3:1: error: setps: unknown key \"setps\" (did you mean \"steps\"?): "
-                           "expected name, description, seed, nodes, clients, steps, until or "
-                           "expect\n" +
+                           "expected name, description, seed, nodes, clients, steps, until, "
+                           "expect or redis-cli\n" +
                          bad + ":4:27: error: clients.m.kind: unknown client kind \"x\": expected "
                                "pinned\n" +
                          bad + ": 2 errors, 0 warnings\n");
