@@ -1,4 +1,5 @@
-// Spawning, checking and killing real redis-server processes (fork + execv).
+// Spawning, checking and killing real redis-server and redis-sentinel processes (fork +
+// execv).
 #include "tests/real_redis/real_server.h"
 
 #include <arpa/inet.h>
@@ -11,6 +12,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -25,6 +27,8 @@
 
 namespace real_redis {
 namespace {
+
+bool skipped = false;  // skip_run was called
 
 bool executable(const std::string& path) { return ::access(path.c_str(), X_OK) == 0; }
 
@@ -69,17 +73,10 @@ pid_t spawn(const std::string& binary, const std::string& conf_path) {
   return pid;
 }
 
-std::string info_field(const std::string& info, const std::string& name) {
-  size_t at = info.find("\r\n" + name + ":");
-  if (at == std::string::npos) return "";
-  size_t start = at + name.size() + 3;
-  return info.substr(start, info.find("\r\n", start) - start);
-}
-
-}  // namespace
-
-std::string find_redis_server() {
-  if (const char* env = std::getenv("REDSIM_REDIS_SERVER"); env != nullptr && *env != '\0') {
+// $`env_var` if set (and "" unless it names an executable), else the first `name` on $PATH,
+// then in /usr/bin, /usr/sbin, /usr/local/bin; "" if there is none.
+std::string find_program(const char* env_var, const std::string& name) {
+  if (const char* env = std::getenv(env_var); env != nullptr && *env != '\0') {
     return executable(env) ? env : "";
   }
   std::vector<std::string> dirs;
@@ -89,27 +86,60 @@ std::string find_redis_server() {
   }
   dirs.insert(dirs.end(), {"/usr/bin", "/usr/sbin", "/usr/local/bin"});
   for (const std::string& dir : dirs) {
-    std::string candidate = dir + "/redis-server";
+    std::string candidate = dir + "/" + name;
     if (executable(candidate)) return candidate;
   }
   return "";
 }
 
+std::string info_field(const std::string& info, const std::string& name) {
+  size_t at = info.find("\r\n" + name + ":");
+  if (at == std::string::npos) return "";
+  size_t start = at + name.size() + 3;
+  return info.substr(start, info.find("\r\n", start) - start);
+}
+
+}  // namespace
+
+std::string find_redis_server() { return find_program("REDSIM_REDIS_SERVER", "redis-server"); }
+
+std::string find_redis_sentinel() {
+  return find_program("REDSIM_REDIS_SENTINEL", "redis-sentinel");
+}
+
+void skip_run(std::string_view reason) {
+  std::fprintf(stderr, "SKIPPED: %.*s\n", static_cast<int>(reason.size()), reason.data());
+  skipped = true;
+}
+
+bool run_skipped() { return skipped; }
+
 std::unique_ptr<RealServer> RealServer::start(const std::vector<std::string>& conf) {
-  std::string binary = find_redis_server();
-  if (binary.empty()) throw std::runtime_error("redis-server not found");
+  return launch(Program::kServer, conf);
+}
+
+std::unique_ptr<RealServer> RealServer::start_sentinel(const std::vector<std::string>& conf) {
+  return launch(Program::kSentinel, conf);
+}
+
+std::unique_ptr<RealServer> RealServer::launch(Program program,
+                                               const std::vector<std::string>& conf) {
+  bool sentinel = program == Program::kSentinel;
+  std::string what = sentinel ? "redis-sentinel" : "redis-server";
+  std::string binary = sentinel ? find_redis_sentinel() : find_redis_server();
+  if (binary.empty()) throw std::runtime_error(what + " not found");
   std::string last_log;
   for (int port = kFirstPort; port <= kLastPort; ++port) {
     if (!port_free(port)) continue;
     std::string dir = make_temp_dir();
-    std::string conf_path = dir + "/redis.conf";
+    std::unique_ptr<RealServer> server(new RealServer(program, port, dir));  // owns dir now
+    std::string conf_path = dir + (sentinel ? "/sentinel.conf" : "/redis.conf");
     {
       std::ofstream out(conf_path);
       out << "port " << port << "\nbind 127.0.0.1\ndaemonize no\ndir " << dir << "\nlogfile "
-          << dir << "/redis.log\n";
+          << server->log_path() << "\n";
       for (const std::string& line : conf) out << line << "\n";
     }
-    std::unique_ptr<RealServer> server(new RealServer(-1, port, dir));  // owns dir now
     server->pid_ = spawn(binary, conf_path);
     switch (server->wait_ready()) {
       case Readiness::kReady: return server;
@@ -118,14 +148,14 @@ std::unique_ptr<RealServer> RealServer::start(const std::vector<std::string>& co
         last_log = server->log_tail();
         continue;
       case Readiness::kTimeout:
-        throw std::runtime_error(fmt::format("redis-server on port {} did not answer within "
-                                             "10 s; its log ends:\n{}",
-                                             port, server->log_tail()));
+        throw std::runtime_error(fmt::format("{} on port {} did not answer within 10 s; its "
+                                             "log ends:\n{}",
+                                             what, port, server->log_tail()));
     }
   }
-  throw std::runtime_error(fmt::format("could not start redis-server on any port {}-{}; the "
-                                       "last log ends:\n{}",
-                                       kFirstPort, kLastPort, last_log));
+  throw std::runtime_error(fmt::format("could not start {} on any port {}-{}; the last log "
+                                       "ends:\n{}",
+                                       what, kFirstPort, kLastPort, last_log));
 }
 
 RealServer::Readiness RealServer::wait_ready() {
@@ -157,14 +187,14 @@ bool RealServer::reaped() {
 }
 
 RealServer::~RealServer() {
-  kill_and_reap();
+  kill9();
   if (std::getenv("REDSIM_KEEP_REDIS_DIRS") == nullptr) {
     std::error_code ignored;
     std::filesystem::remove_all(dir_, ignored);
   }
 }
 
-void RealServer::kill_and_reap() {
+void RealServer::kill9() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGKILL);
   int status = 0;
@@ -173,8 +203,12 @@ void RealServer::kill_and_reap() {
   pid_ = -1;
 }
 
+std::string RealServer::log_path() const {
+  return dir_ + (program_ == Program::kSentinel ? "/sentinel.log" : "/redis.log");
+}
+
 std::string RealServer::log_tail(size_t max_bytes) const {
-  std::ifstream in(dir_ + "/redis.log", std::ios::binary);
+  std::ifstream in(log_path(), std::ios::binary);
   std::stringstream buffer;
   buffer << in.rdbuf();
   std::string log = buffer.str();

@@ -1,6 +1,7 @@
-// Real redis-server processes for differential tests: each runs in the foreground
-// (`daemonize no`) from its own temporary directory and redis.conf, on a free port of
-// 127.0.0.1:17600-17699, and is killed when its RealServer goes away.
+// Real redis-server and redis-sentinel processes for differential tests: each runs in the
+// foreground (`daemonize no`) from its own temporary directory and redis.conf (or
+// sentinel.conf, which Sentinel rewrites in place), on a free port of 127.0.0.1:17600-17699,
+// and is killed when its RealServer goes away.
 //
 // Invariants:
 // - A started server is ours: its INFO process_id is the pid we spawned (a port some other
@@ -17,6 +18,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -28,6 +30,14 @@ constexpr int kLastPort = 17699;
 // The redis-server to run: $REDSIM_REDIS_SERVER if set, else the first `redis-server` on
 // $PATH (then /usr/bin, /usr/sbin); "" if there is none.
 std::string find_redis_server();
+// The redis-sentinel to run, likewise: $REDSIM_REDIS_SENTINEL, else `redis-sentinel` (on
+// Debian a link to the redis-server binary, from the package redis-sentinel).
+std::string find_redis_sentinel();
+
+// For a test that cannot run here (a program it needs is missing): prints the reason; the
+// runner then exits 77, which ctest reports as skipped, unless a check failed.
+void skip_run(std::string_view reason);
+bool run_skipped();
 
 class RealServer {
  public:
@@ -36,6 +46,9 @@ class RealServer {
   // directive a line, as the simulated server gets them. Waits until it answers PING.
   // Throws std::runtime_error (with the log's tail) if no server could be started.
   static std::unique_ptr<RealServer> start(const std::vector<std::string>& conf);
+  // Starts redis-sentinel likewise, from a sentinel.conf holding the same settings (its log is
+  // sentinel.log) and then `conf`.
+  static std::unique_ptr<RealServer> start_sentinel(const std::vector<std::string>& conf);
 
   ~RealServer();
   RealServer(const RealServer&) = delete;
@@ -44,21 +57,27 @@ class RealServer {
   int port() const { return port_; }
   pid_t pid() const { return pid_; }
   const std::string& dir() const { return dir_; }
-  // The last `max_bytes` of its log file (for failure messages).
+  // Its log file, and the last `max_bytes` of it (for failure messages).
+  std::string log_path() const;
   std::string log_tail(size_t max_bytes = 2000) const;
+  // kill -9, now; waits until the process is gone (nothing if it already is).
+  void kill9();
 
  private:
+  enum class Program : uint8_t { kServer, kSentinel };
   enum class Readiness : uint8_t { kReady, kExited, kNotOurs, kTimeout };
 
-  RealServer(pid_t pid, int port, std::string dir)
-      : pid_(pid), port_(port), dir_(std::move(dir)) {}
+  RealServer(Program program, int port, std::string dir)
+      : program_(program), port_(port), dir_(std::move(dir)) {}
+  static std::unique_ptr<RealServer> launch(Program program,
+                                            const std::vector<std::string>& conf);
   // Waits until the server answers PING on port_ and INFO shows it is pid_ that does.
   Readiness wait_ready();
   // True (and pid_ = -1: never signal a reaped pid) if the process has exited.
   bool reaped();
-  void kill_and_reap();
 
-  pid_t pid_;
+  Program program_;
+  pid_t pid_ = -1;
   int port_;
   std::string dir_;
 };

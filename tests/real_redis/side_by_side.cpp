@@ -91,15 +91,25 @@ std::vector<std::string> test_conf(std::vector<std::string> extra) {
 SideBySide::SideBySide(uint64_t seed) : world_(seed) {}
 
 int SideBySide::add_server(const std::string& name, const std::vector<std::string>& conf) {
+  return add_node(name, conf, false);
+}
+
+int SideBySide::add_sentinel(const std::string& name, const std::vector<std::string>& conf) {
+  return add_node(name, conf, true);
+}
+
+int SideBySide::add_node(const std::string& name, const std::vector<std::string>& conf,
+                         bool sentinel) {
   Node node;
   node.name = name;
-  node.real = RealServer::start(conf);
+  node.real = sentinel ? RealServer::start_sentinel(conf) : RealServer::start(conf);
   node.port = node.real->port();
   node.client = std::make_unique<RespClient>();
   REQUIRE_MESSAGE(node.client->connect(node.port), "cannot connect to real " << name);
   std::string conf_text;
   for (const std::string& line : conf) conf_text += line + "\n";
-  node.sim_id = world_.add_server(name, node.port, conf_text);
+  node.sim_id = sentinel ? world_.add_sentinel(name, node.port, conf_text)
+                         : world_.add_server(name, node.port, conf_text);
   nodes_.push_back(std::move(node));
   int index = static_cast<int>(nodes_.size()) - 1;
   bool up = settle(fmt::format("{} answers PING", name), [&](Side side) {
@@ -107,6 +117,17 @@ int SideBySide::add_server(const std::string& name, const std::vector<std::strin
   });
   REQUIRE_MESSAGE(up, name << " did not start");
   return index;
+}
+
+void SideBySide::reconnect(int node) {
+  Node& n = nodes_.at(static_cast<size_t>(node));
+  REQUIRE_MESSAGE(n.client->connect(n.port), "cannot reconnect to real " << n.name);
+}
+
+void SideBySide::kill9(int node) {
+  Node& n = nodes_.at(static_cast<size_t>(node));
+  n.real->kill9();
+  world_.world.crash(n.sim_id);
 }
 
 model::RespValue SideBySide::run(Side side, int node, const std::vector<std::string>& argv) {

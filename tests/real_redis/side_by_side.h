@@ -1,6 +1,7 @@
 // Real redis-servers and simulated ones side by side, for differential tests: every node runs
-// as a real redis-server process and as a simulated model::RedisServer, on the same port and
-// with the same redis.conf lines, and a test sends each command to both.
+// as a real redis-server process and as a simulated model::RedisServer (or as redis-sentinel
+// and model::Sentinel), on the same port and with the same redis.conf (sentinel.conf) lines,
+// and a test sends each command to both.
 //
 // Timing differs between the two worlds (a real full sync takes wall-clock time, a simulated
 // one virtual time), so tests compare states, not timings: settle() waits in each world until
@@ -80,6 +81,17 @@ class SideBySide {
   // Starts `name` in both worlds with `conf` (redis.conf directives, one a line) and waits
   // until it answers PING in each. Returns its node index.
   int add_server(const std::string& name, const std::vector<std::string>& conf);
+  // Starts Sentinel `name` likewise: redis-sentinel and model::Sentinel, with `conf`
+  // (sentinel.conf directives). Returns its node index.
+  int add_sentinel(const std::string& name, const std::vector<std::string>& conf);
+  // Opens a new connection to the real node, after the server closed the old one (as
+  // Sentinel's CLIENT KILL TYPE normal does to a replica it reconfigures); the simulated
+  // client reconnects by itself.
+  void reconnect(int node);
+  // kill -9 of the node in both worlds: the real process now, the simulated one at the
+  // simulator's current time.
+  void kill9(int node);
+  const RealServer& real(int node) const { return *nodes_.at(static_cast<size_t>(node)).real; }
   int port(int node) const { return nodes_.at(static_cast<size_t>(node)).port; }
   const std::string& name(int node) const { return nodes_.at(static_cast<size_t>(node)).name; }
 
@@ -113,6 +125,8 @@ class SideBySide {
     std::unique_ptr<RespClient> client;
     sim::NodeId sim_id;
   };
+
+  int add_node(const std::string& name, const std::vector<std::string>& conf, bool sentinel);
 
   test::RedisWorld world_;
   std::vector<Node> nodes_;
