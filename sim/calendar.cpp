@@ -5,7 +5,7 @@
 namespace sim {
 
 Calendar::Calendar()
-    : head_(kWheelSize, kNoSlot), tail_(kWheelSize, kNoSlot), bits_(kWords, 0) {}
+    : buckets_(kWheelSize), bits_(kWords, 0) {}
 
 void Calendar::push(Key key, uint32_t slot, Time now) {
   Time at = time_of(key);
@@ -14,17 +14,17 @@ void Calendar::push(Key key, uint32_t slot, Time now) {
     heap_push(HeapEntry{key, slot});
     return;
   }
-  assert(slot < next_.size() && "reserve_slots() first");
+  assert(slot < entries_.size() && "reserve_slots() first");
   auto bucket = static_cast<uint32_t>(at.us) & (kWheelSize - 1);
-  next_[slot] = kNoSlot;
-  key_[slot] = key;
-  if (head_[bucket] == kNoSlot) {
-    head_[bucket] = slot;
+  entries_[slot] = Entry{key, kNoSlot};
+  Bucket& b = buckets_[bucket];
+  if (b.head == kNoSlot) {
+    b.head = slot;
     set_bit(bucket);
   } else {
-    next_[tail_[bucket]] = slot;  // same time, later sequence: the end of the FIFO
+    entries_[b.tail].next = slot;  // same time, later sequence: the end of the FIFO
   }
-  tail_[bucket] = slot;
+  b.tail = slot;
   ++wheel_count_;
 }
 
@@ -33,11 +33,11 @@ Calendar::Key Calendar::top(Time now, uint32_t* slot) {
   top_in_wheel_ = false;
   if (wheel_count_ > 0) {
     top_bucket_ = first_bucket_from(static_cast<uint32_t>(now.us) & (kWheelSize - 1));
-    uint32_t s = head_[top_bucket_];
-    if (heap_.empty() || key_[s] < heap_.front().key) {
+    uint32_t s = buckets_[top_bucket_].head;
+    if (heap_.empty() || entries_[s].key < heap_.front().key) {
       top_in_wheel_ = true;
       *slot = s;
-      return key_[s];
+      return entries_[s].key;
     }
   }
   *slot = heap_.front().slot;
@@ -49,10 +49,10 @@ void Calendar::pop_top() {
     heap_pop();
     return;
   }
-  uint32_t s = head_[top_bucket_];
-  head_[top_bucket_] = next_[s];
-  if (next_[s] == kNoSlot) {
-    tail_[top_bucket_] = kNoSlot;
+  Bucket& b = buckets_[top_bucket_];
+  b.head = entries_[b.head].next;
+  if (b.head == kNoSlot) {
+    b.tail = kNoSlot;
     clear_bit(top_bucket_);
   }
   --wheel_count_;

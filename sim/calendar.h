@@ -28,10 +28,7 @@ class Calendar {
   size_t size() const { return wheel_count_ + heap_.size(); }
 
   // Makes room for slots numbered below `count`; push() requires it.
-  void reserve_slots(size_t count) {
-    next_.resize(count);
-    key_.resize(count);
-  }
+  void reserve_slots(size_t count) { entries_.resize(count); }
   // `now` is the queue's clock: no key pushed or pending is earlier.
   void push(Key key, uint32_t slot, Time now);
   // The smallest pending key and its slot. REQUIRES: !empty().
@@ -48,17 +45,27 @@ class Calendar {
     Key key;
     uint32_t slot;
   };
+  // Per slot, for events in the wheel: key and link together, one cache line to pop.
+  struct Entry {
+    Key key;
+    uint32_t next;  // the next slot in its bucket
+  };
+  // A bucket's FIFO of slots, first and last in one place: a push reads and writes both.
+  struct Bucket {
+    uint32_t head = kNoSlot;
+    uint32_t tail = kNoSlot;
+  };
 
   uint32_t first_bucket_from(uint32_t bucket) const;
   void set_bit(uint32_t bucket);
   void clear_bit(uint32_t bucket);
-  void heap_push(HeapEntry e);
+  // Out of line so the wheel's path through push() stays small enough to inline.
+  [[gnu::noinline]] void heap_push(HeapEntry e);
   void sift_up(size_t hole, HeapEntry e);
   void heap_pop();
 
-  std::vector<uint32_t> head_, tail_;  // per bucket: first and last slot, or kNoSlot
-  std::vector<uint32_t> next_;         // per slot: the next slot in its bucket
-  std::vector<Key> key_;               // per slot, for events in the wheel
+  std::vector<Bucket> buckets_;
+  std::vector<Entry> entries_;         // per slot
   std::vector<uint64_t> bits_;         // bit per bucket: non-empty
   uint64_t summary_[kWords / 64] = {};  // bit per word of bits_: non-zero
   size_t wheel_count_ = 0;

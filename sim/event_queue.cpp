@@ -4,12 +4,7 @@
 
 namespace sim {
 
-uint32_t EventQueue::allocate_slot() {
-  if (!free_slots_.empty()) {
-    uint32_t slot = free_slots_.back();
-    free_slots_.pop_back();
-    return slot;
-  }
+uint32_t EventQueue::add_slot() {
   if (slot_count_ % kChunkSize == 0) {
     chunks_.push_back(std::make_unique<Slot[]>(kChunkSize));
     calendar_.reserve_slots(slot_count_ + kChunkSize);

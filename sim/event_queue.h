@@ -95,11 +95,13 @@ class EventQueue {
   size_t size() const { return calendar_.size(); }
 
  private:
-  struct Slot {
-    InlineFunction fn;
+  // One cache line holds what running an event reads (owner, generation, the callable's
+  // pointers and the first 32 bytes of its capture): due events are scattered in memory.
+  struct alignas(64) Slot {
     EventOwner owner;
     uint32_t generation = 0;
     bool cancelled = false;
+    InlineFunction fn;
   };
 
   // Slots live in fixed chunks, so a running callback's slot stays put while it schedules more.
@@ -109,7 +111,13 @@ class EventQueue {
   const Slot& slot_at(uint32_t slot) const {
     return chunks_[slot >> kChunkBits][slot & (kChunkSize - 1)];
   }
-  uint32_t allocate_slot();
+  uint32_t allocate_slot() {  // inline: every schedule() takes a slot
+    if (free_slots_.empty()) return add_slot();
+    uint32_t slot = free_slots_.back();
+    free_slots_.pop_back();
+    return slot;
+  }
+  uint32_t add_slot();  // a slot never used before (and its chunk, every kChunkSize slots)
   TimerId enqueue(Time at, uint32_t slot, EventOwner owner);
   void run_slot(uint32_t slot);
 

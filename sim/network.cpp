@@ -91,6 +91,7 @@ uint32_t Network::allocate_connection() {
   c.established = false;
   c.dir[0].reset_to_empty();
   c.dir[1].reset_to_empty();
+  c.rare[0] = c.rare[1] = DirectionRare{};
   return index;
 }
 
@@ -184,26 +185,31 @@ void Network::syn_arrives(uint32_t index, uint32_t gen, int attempt, Time first_
 Duration Network::transit_latency(Connection& c, int from_side, size_t bytes) {
   NodeId from = c.node[from_side];
   NodeId to = c.node[1 - from_side];
-  const LinkParams* p = &default_link_;
-  if (!links_.empty()) {
-    auto it = links_.find(pair_key(from, to));
-    if (it != links_.end()) p = &it->second;
-  }
-  Duration d = p->latency;
-  if (!extra_lag_.empty()) {
-    auto it = extra_lag_.find(pair_key(from, to));
-    if (it != extra_lag_.end()) d += it->second;
-  }
-  if (p->jitter.us > 0) d += Duration::micros(c.rng.uniform_signed(0, p->jitter.us));
-  if (p->bytes_per_second > 0 && bytes > 0) {
-    // Serialisation: a direction transmits one segment after another at the link's rate.
-    uint64_t tx_us = (bytes * 1000000 + p->bytes_per_second - 1) / p->bytes_per_second;
-    Direction& dir = c.dir[from_side];
-    Time start = std::max(queue_.now(), dir.tx_free_at);
-    dir.tx_free_at = start + Duration::micros(static_cast<int64_t>(tx_us));
-    d += dir.tx_free_at - queue_.now();
-  }
+  const LinkParams& p = links_.empty() ? default_link_ : link(from, to);
+  Duration d = p.latency;
+  if (!extra_lag_.empty()) d += extra_lag(from, to);
+  if (p.jitter.us > 0) d += Duration::micros(c.rng.uniform_signed(0, p.jitter.us));
+  if (p.bytes_per_second > 0 && bytes > 0) d += transmission_delay(c.rare[from_side], p, bytes);
   return d;
+}
+
+const LinkParams& Network::link(NodeId from, NodeId to) const {
+  auto it = links_.find(pair_key(from, to));
+  return it == links_.end() ? default_link_ : it->second;
+}
+
+Duration Network::extra_lag(NodeId from, NodeId to) const {
+  auto it = extra_lag_.find(pair_key(from, to));
+  return it == extra_lag_.end() ? Duration{} : it->second;
+}
+
+// Serialisation: a direction transmits one segment after another at the link's rate. Returns
+// how long from now until the last byte is on the wire.
+Duration Network::transmission_delay(DirectionRare& dir, const LinkParams& p, size_t bytes) {
+  uint64_t tx_us = (bytes * 1000000 + p.bytes_per_second - 1) / p.bytes_per_second;
+  Time start = std::max(queue_.now(), dir.tx_free_at);
+  dir.tx_free_at = start + Duration::micros(static_cast<int64_t>(tx_us));
+  return dir.tx_free_at - queue_.now();
 }
 
 void Network::schedule_delivery(uint32_t index, int from_side, Time at, uint64_t end) {
@@ -251,7 +257,7 @@ void Network::consume(SocketId s, size_t n) {
   assert(n <= d.delivered - d.consumed);
   d.consumed += n;
   d.bytes.consume(n);
-  pump(index, from_side);  // the receive window opened
+  if (d.in_flight < d.written) pump(index, from_side);  // the window opened for bytes waiting
 }
 
 size_t Network::unsent(SocketId s) const {
@@ -270,8 +276,8 @@ void Network::deliver(uint32_t index, uint32_t gen, int from_side, uint64_t end)
   int to_side = 1 - from_side;
   if (!reachable(c.node[from_side], c.node[to_side])) {
     d.retransmitting = true;
-    d.retries = 0;
-    d.rto = kMinRto;
+    c.rare[from_side].retries = 0;
+    c.rare[from_side].rto = kMinRto;
     retransmit_later(index, from_side);
     return;
   }
@@ -286,15 +292,14 @@ void Network::deliver(uint32_t index, uint32_t gen, int from_side, uint64_t end)
   if (new_bytes && c.known[to_side]) events_.on_readable(c.node[to_side], receiver);
   if (carries_fin && d.delivered >= d.fin_at && c.in_use && c.generation == gen) {
     d.fin_delivered = true;
-    notify_closed(index, to_side, d.fin_reason);
+    notify_closed(index, to_side, c.rare[from_side].fin_reason);
   }
 }
 
 void Network::retransmit_later(uint32_t index, int from_side) {
   Connection& c = *conns_[index];
-  Direction& d = c.dir[from_side];
   uint32_t gen = c.generation;
-  queue_.after(d.rto, [this, index, gen, from_side] {
+  queue_.after(c.rare[from_side].rto, [this, index, gen, from_side] {
     Connection& k = *conns_[index];
     if (!current(index, gen)) return;
     Direction& dir = k.dir[from_side];
@@ -305,11 +310,12 @@ void Network::retransmit_later(uint32_t index, int from_side) {
       schedule_delivery(index, from_side, at, end);
       return;
     }
-    if (++dir.retries > kDataRetries) {  // tcp_retries2 exhausted: the sender gives up
+    DirectionRare& rare = k.rare[from_side];
+    if (++rare.retries > kDataRetries) {  // tcp_retries2 exhausted: the sender gives up
       notify_closed(index, from_side, CloseReason::kTimedOut);
       return;
     }
-    dir.rto = std::min(dir.rto * 2, kMaxRto);
+    rare.rto = std::min(rare.rto * 2, kMaxRto);
     retransmit_later(index, from_side);
   });
 }
@@ -334,7 +340,7 @@ void Network::close_side(uint32_t index, int side, CloseReason peer_sees) {
   in.consumed = in.delivered = in.in_flight = in.written = std::max(in.delivered, in.consumed);
   if (c.established && c.open[1 - side]) {
     out.fin_at = out.in_flight;
-    out.fin_reason = peer_sees;
+    c.rare[side].fin_reason = peer_sees;
     Time at = queue_.now() + transit_latency(c, side, 0);
     schedule_delivery(index, side, at, out.fin_at);
   } else if (!c.established) {
@@ -399,7 +405,7 @@ void Network::close_node(NodeId node, CloseReason reason) {
 
 bool Network::reachable(NodeId from, NodeId to) const {
   if (from == kNoNode || to == kNoNode) return false;
-  if (nodes_[from].isolated || nodes_[to].isolated) return false;
+  if (isolated_nodes_ > 0 && (nodes_[from].isolated || nodes_[to].isolated)) return false;
   return cuts_.empty() || !cuts_.contains(pair_key(from, to));
 }
 
@@ -412,7 +418,15 @@ void Network::uncut(NodeId from, NodeId to) {
 
 void Network::heal_all() { cuts_.clear(); }
 
-void Network::set_isolated(NodeId node, bool isolated) { nodes_[node].isolated = isolated; }
+void Network::set_isolated(NodeId node, bool isolated) {
+  if (nodes_[node].isolated == isolated) return;
+  nodes_[node].isolated = isolated;
+  if (isolated) {
+    ++isolated_nodes_;
+  } else {
+    --isolated_nodes_;
+  }
+}
 
 void Network::set_link(NodeId from, NodeId to, const LinkParams& params) {
   links_[pair_key(from, to)] = params;

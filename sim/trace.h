@@ -41,23 +41,23 @@ class TraceHasher {
  public:
   void add(uint64_t value) { h_ = mix(h_, value); }
   void add(std::string_view bytes) {
-    const char* p = bytes.data();
     size_t n = bytes.size();
     // The length goes into the state first, so strings of different lengths never collide by
     // padding; short strings (most of a record's fields) then cost a single mix.
     h_ += n * 0xc2b2ae3d27d4eb4fULL;
-    if (n <= 8) {
-      h_ = mix(h_, n == 8 ? load8(p) : n > 0 ? load_tail(p, n) : 0);
+    if (n > 8) {
+      add_long(bytes.data(), n);
       return;
     }
-    for (; n >= 8; p += 8, n -= 8) h_ = mix(h_, load8(p));
-    if (n > 0) h_ = mix(h_, load_tail(p, n));
+    h_ = mix(h_, n == 8 ? load8(bytes.data()) : n > 0 ? load_tail(bytes.data(), n) : 0);
   }
   uint64_t value() const { return h_; }
 
  private:
   // The hash must be the same on every machine; redsim builds only for little-endian targets.
   static_assert(std::endian::native == std::endian::little);
+
+  void add_long(const char* p, size_t n);  // out of line: the words of a string over 8 bytes
 
   static uint64_t mix(uint64_t h, uint64_t v) {
     h ^= v;
@@ -89,12 +89,26 @@ class Trace {
  public:
   void add_sink(TraceSink* sink) { sinks_.push_back(sink); }
   void remove_sink(TraceSink* sink);
-  void emit(const TraceRecord& record);
+  // Inline: every record of every run comes through here, and most runs have no sink.
+  void emit(const TraceRecord& record) {
+    hasher_.add(static_cast<uint64_t>(record.t.us));
+    hasher_.add(record.node);  // not the address: a node's address is fixed for the run
+    hasher_.add(record.kind);
+    hasher_.add(static_cast<uint64_t>(static_cast<unsigned char>(record.level)));
+    hasher_.add(record.event);
+    hasher_.add(record.text);
+    hasher_.add(static_cast<uint64_t>(record.wall_us));
+    hasher_.add(record.tag);
+    ++records_;
+    if (!sinks_.empty()) write_to_sinks(record);
+  }
 
   uint64_t hash() const { return hasher_.value(); }
   uint64_t records() const { return records_; }
 
  private:
+  void write_to_sinks(const TraceRecord& record);
+
   std::vector<TraceSink*> sinks_;
   TraceHasher hasher_;
   uint64_t records_ = 0;

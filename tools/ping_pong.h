@@ -23,7 +23,7 @@ struct PingPongOptions {
 class PingPong : public sim::Process {
  public:
   PingPong(sim::Env& env, PingPongOptions options)
-      : Process(env), options_(options), think_rng_(env.rng("think")) {}
+      : Process(env), think_rng_(env.rng("think")), options_(options) {}
 
   void start() override;
   void on_connected(sim::SocketId socket) override;
@@ -38,11 +38,13 @@ class PingPong : public sim::Process {
   void send_ping();
   void narrate(std::string_view event, std::string_view text);
 
-  PingPongOptions options_;
-  sim::Rng& think_rng_;
+  // A copy of the stream, not a reference: only this process draws from it, and a copy sits
+  // next to the rest of what every PONG touches instead of in a map node elsewhere.
+  sim::Rng think_rng_;
   sim::SocketId out_;  // our connection to the peer
-  sim::Time ping_sent_at_;
   uint64_t pongs_ = 0;
+  sim::Time ping_sent_at_;
+  PingPongOptions options_;
 };
 
 }  // namespace tools
