@@ -6,19 +6,9 @@
 #include <fmt/format.h>
 
 #include "model/config_rewrite.h"
+#include "model/process_start.h"
 
 namespace model {
-namespace {
-
-std::string random_hex40(sim::Rng& rng) {  // getRandomHexChars
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(40, '0');
-  for (char& c : id) c = kHex[rng.uniform(0, 15)];
-  return id;
-}
-
-}  // namespace
-
 Sentinel::Sentinel(sim::Env& env) : Process(env) {}
 
 Sentinel::~Sentinel() = default;
@@ -29,20 +19,13 @@ void Sentinel::start() {
   pid_ = static_cast<int>(env().rng("pid").uniform(100, 32767));
   run_id_ = random_hex40(env().rng("runid"));
   start_time_ = env().now();
-  log('#', "starting", "oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
-  log('#', "version", fmt::format("Redis version=7.0.15, bits=64, commit=00000000, modified=0, "
-                                  "pid={}, just started", pid_));
+  StartLog start_log = [this](char level, std::string_view event, std::string_view text) {
+    log(level, event, text);
+  };
+  log_starting(start_log, pid_);
   if (!load_config()) return;
   log('#', "config-loaded", "Configuration loaded");
-  log('*', "monotonic", "monotonic clock: POSIX clock_gettime");
-  log('*', "running", fmt::format("Running mode=sentinel, port={}.", config_.port()));
-  if (!env().listen(sim::Address{env().address().host, static_cast<uint16_t>(config_.port())})) {
-    log('#', "listen-failed", fmt::format("Warning: Could not create server TCP listening "
-                                          "socket *:{}: bind: Address already in use",
-                                          config_.port()));
-    env().exit();
-    return;
-  }
+  if (!start_listening(env(), start_log, "sentinel", config_.port())) return;
   // sentinelIsRunning: a Sentinel without an id picks one and persists it at once.
   if (state_.myid.empty()) {
     state_.myid = random_hex40(env().rng("myid"));
@@ -52,7 +35,6 @@ void Sentinel::start() {
   for (const auto& master : state_.masters) {
     event('#', "+monitor", master.get(), fmt::format(" quorum {}", master->quorum));
   }
-  running_ = true;
   env().after(sim::Duration::millis(1), [this] { timer(); });  // serverCron's first run
 }
 

@@ -150,7 +150,6 @@ class Sentinel final : public sim::Process {
   int pid_ = 0;
   std::string run_id_;
   sim::Time start_time_;
-  bool running_ = false;  // past sentinelIsRunning
 
   // Sockets: our links' connections, and our clients.
   std::map<sim::SocketId, LinkSocket> link_sockets_;

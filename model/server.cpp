@@ -3,20 +3,10 @@
 
 #include <fmt/format.h>
 
+#include "model/process_start.h"
 #include "model/rdb.h"
 
 namespace model {
-namespace {
-
-// A random 40-character hex id (getRandomHexChars), for run ids and replication ids.
-std::string random_hex40(sim::Rng& rng) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(40, '0');
-  for (char& c : id) c = kHex[rng.uniform(0, 15)];
-  return id;
-}
-
-}  // namespace
 
 RedisServer::RedisServer(sim::Env& env)
     : Process(env), keyspace_(env.rng("dict").next_u64()) {}
@@ -58,9 +48,10 @@ void RedisServer::start() {
   replid_ = new_replication_id();
   replid2_ = std::string(40, '0');
   start_time_ = env().now();
-  log('#', "starting", "oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
-  log('#', "version", fmt::format("Redis version=7.0.15, bits=64, commit=00000000, modified=0, "
-                                  "pid={}, just started", pid_));
+  StartLog start_log = [this](char level, std::string_view event, std::string_view text) {
+    log(level, event, text);
+  };
+  log_starting(start_log, pid_);
   if (!load_config()) return;
   log('#', "config-loaded", "Configuration loaded");
   initialized_ = true;
@@ -69,15 +60,7 @@ void RedisServer::start() {
     master_port_ = config_.replicaof()->port;
     repl_state_ = ReplState::kConnect;
   }
-  log('*', "monotonic", "monotonic clock: POSIX clock_gettime");
-  log('*', "running", fmt::format("Running mode=standalone, port={}.", config_.port()));
-  if (!env().listen(sim::Address{env().address().host, static_cast<uint16_t>(config_.port())})) {
-    log('#', "listen-failed", fmt::format("Warning: Could not create server TCP listening "
-                                          "socket *:{}: bind: Address already in use",
-                                          config_.port()));
-    env().exit();
-    return;
-  }
+  if (!start_listening(env(), start_log, "standalone", config_.port())) return;
   log('#', "initialized", "Server initialized");
   load_dump();
   log('*', "ready", "Ready to accept connections");
