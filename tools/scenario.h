@@ -138,15 +138,30 @@ struct RedisCli {  // redis-cli [-h HOST] [-p PORT] ARGS...
   std::string node;  // the node at HOST:PORT (default 127.0.0.1:6379, as redis-cli)
   std::vector<std::string> argv;  // split like sdssplitargs
 };
+// What a `wait until ... log(s)` waits for: `[N of] NODE[,NODE...] log(s) EVENT [matching
+// TEXT]`: at least `count` of `nodes` have each emitted a trace record with that event (and,
+// with `matching`, a text containing TEXT) at or after the step's time ("at"), so the wait
+// also sees what was logged while earlier steps ran.
+struct LogCondition {
+  std::vector<std::string> nodes;  // distinct, at least one
+  size_t count = 0;                // 1..nodes.size(); all of them without "N of"
+  std::string event;               // a trace record's event name: "+switch-master"
+  std::string matching;            // "" or a substring the record's text must contain
+};
+
 struct WaitUntil {  // wait until CONDITION within DURATION
-  Condition condition;
+  std::variant<Condition, LogCondition> condition;
   sim::Duration within;
+};
+struct Sleep {  // sleep DURATION: the next step starts that long after this one
+  sim::Duration duration;
 };
 }  // namespace step
 
 using StepAction = std::variant<step::Kill, step::Shutdown, step::Start, step::Pause,
                                 step::Resume, step::Partition, step::Heal, step::Host,
-                                step::Lag, step::ClockJump, step::RedisCli, step::WaitUntil>;
+                                step::Lag, step::ClockJump, step::RedisCli, step::WaitUntil,
+                                step::Sleep>;
 
 struct Step {
   sim::Time at;      // the earliest time it runs; steps run in file order

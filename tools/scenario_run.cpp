@@ -1,6 +1,10 @@
 #include "tools/scenario_run.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <ranges>
 
 #include "model/sentinel.h"
 #include "model/server.h"
@@ -186,29 +190,69 @@ void ScenarioRun::run_step(const Step& step) {
             });
           },
           [&](const step::WaitUntil& w) { wait_until(w, world_.now() + w.within); },
+          [&](const step::Sleep& s) {
+            world_.queue().after(s.duration, [this] { finish_step(); });
+          },
       },
       step.action);
 }
 
 void ScenarioRun::wait_until(const step::WaitUntil& wait, sim::Time deadline) {
-  std::optional<std::string> value = info_field(wait.condition.node, wait.condition.field);
-  if (value && *value == wait.condition.value) {
+  const Step& step = scenario_.steps[next_step_ - 1];
+  std::string seen;  // what was seen instead, for the timeout message
+  std::string node;  // the node the timeout record names
+  bool holds = std::visit(
+      Overloaded{
+          [&](const Condition& c) {
+            std::optional<std::string> value = info_field(c.node, c.field);
+            seen = fmt::format("{} {} was {}", c.node, c.field,
+                               value ? *value : "unavailable (node down)");
+            node = c.node;
+            return value && *value == c.value;
+          },
+          [&](const step::LogCondition& c) {
+            std::vector<std::string> logged = nodes_that_logged(c, step.at);
+            std::string what = c.matching.empty()
+                                   ? c.event
+                                   : fmt::format("{} matching {}", c.event, c.matching);
+            seen = logged.empty()
+                       ? fmt::format("no node had logged {}", what)
+                       : fmt::format("only {} had logged {}", fmt::join(logged, ","), what);
+            node = c.nodes.front();
+            return logged.size() >= c.count;
+          },
+      },
+      wait.condition);
+  if (holds) {
     finish_step();
     return;
   }
   if (world_.now() >= deadline) {
-    const Step& step = scenario_.steps[next_step_ - 1];
     checks_.push_back({nullptr, false, world_.now(),
-                       fmt::format("{}:{}:{}: {}: \"{}\" timed out at {}: {} {} was {}",
-                                   scenario_.file, step.source.pos.line, step.source.pos.col,
-                                   step.source.path, step.text, sim::format_seconds(world_.now()),
-                                   wait.condition.node, wait.condition.field,
-                                   value ? *value : "unavailable (node down)")});
-    record("check", '#', "wait-timeout", wait.condition.node, checks_.back().message);
+                       fmt::format("{}:{}:{}: {}: \"{}\" timed out at {}: {}", scenario_.file,
+                                   step.source.pos.line, step.source.pos.col, step.source.path,
+                                   step.text, sim::format_seconds(world_.now()), seen)});
+    record("check", '#', "wait-timeout", node, checks_.back().message);
     finish_step();
     return;
   }
   world_.queue().after(kWaitPoll, [this, &wait, deadline] { wait_until(wait, deadline); });
+}
+
+std::vector<std::string> ScenarioRun::nodes_that_logged(const step::LogCondition& c,
+                                                        sim::Time since) const {
+  std::vector<std::string> logged;
+  const auto& seen = events_->seen;  // in time order
+  auto first = std::partition_point(seen.begin(), seen.end(),
+                                    [since](const EventLog::Seen& r) { return r.t < since; });
+  for (const EventLog::Seen& r : std::ranges::subrange(first, seen.end())) {
+    if (r.event != c.event || r.text.find(c.matching) == std::string::npos) continue;
+    bool listed = std::find(c.nodes.begin(), c.nodes.end(), r.node) != c.nodes.end();
+    if (listed && std::find(logged.begin(), logged.end(), r.node) == logged.end()) {
+      logged.push_back(r.node);
+    }
+  }
+  return logged;
 }
 
 std::optional<std::string> ScenarioRun::info_field(const std::string& node,

@@ -3,10 +3,10 @@
 //
 // Every node gets its config file on its disk and starts at time 0. Steps run one after the
 // other: a step runs at its time or when the step before it finished, whichever is later (a
-// redis-cli command finishes when its reply arrives; `wait until` when its condition holds or
-// its bound passes). What happens is all in the trace: faults as kind "fault", redis-cli
-// output as kind "cli" (the text exactly as redis-cli prints it), servers' log lines, and each
-// expectation's verdict as kind "check".
+// redis-cli command finishes when its reply arrives; `sleep` after its duration; `wait until`
+// when its condition holds or its bound passes). What happens is all in the trace: faults as
+// kind "fault", redis-cli output as kind "cli" (the text exactly as redis-cli prints it),
+// servers' log lines, and each expectation's verdict as kind "check".
 #pragma once
 
 #include <cstdint>
@@ -69,9 +69,10 @@ class ScenarioRun {
       sim::Time t;
       std::string node;
       std::string event;
+      std::string text;
     };
     void write(const sim::TraceRecord& r) override {
-      seen.push_back({r.t, std::string(r.node), std::string(r.event)});
+      seen.push_back({r.t, std::string(r.node), std::string(r.event), std::string(r.text)});
     }
     std::vector<Seen> seen;
   };
@@ -80,6 +81,8 @@ class ScenarioRun {
   void run_step(const Step& step);
   void finish_step();
   void wait_until(const step::WaitUntil& wait, sim::Time deadline);
+  // The nodes of `c` that have logged its event since `since`, in the order they did.
+  std::vector<std::string> nodes_that_logged(const step::LogCondition& c, sim::Time since) const;
   void schedule_expectation(const Expectation& e);
   bool evaluate(const Check& check, std::string& seen) const;
   void record(std::string_view kind, char level, std::string_view event, std::string_view node,

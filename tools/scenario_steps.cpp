@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <set>
 
 #include "model/resp.h"
@@ -63,6 +64,7 @@ class StepParser {
   std::optional<StepAction> clock();
   std::optional<StepAction> redis_cli();
   std::optional<StepAction> wait();
+  std::optional<StepAction> sleep();
 
  private:
   void fail(size_t offset, std::string message) {
@@ -106,9 +108,13 @@ class StepParser {
     std::optional<std::string> n = node(1);
     return n && end(2) ? n : std::nullopt;
   }
-  std::optional<std::vector<std::string>> side(std::string_view text, size_t offset,
-                                               std::set<std::string>& named);
-  std::optional<Condition> condition(size_t first);
+  std::optional<std::vector<std::string>> node_list(std::string_view text, size_t offset,
+                                                    std::set<std::string>& named,
+                                                    std::string_view list_name);
+  using WaitCondition = decltype(step::WaitUntil::condition);
+  std::optional<WaitCondition> wait_condition(size_t first);
+  std::optional<WaitCondition> info_condition(size_t first);
+  std::optional<WaitCondition> log_condition(size_t first);
 
   Diagnostics& d_;
   const NodeIndex& nodes_;
@@ -133,10 +139,12 @@ constexpr Verb kVerbs[] = {
     {"clock", "clock jump NODE +DURATION or clock jump NODE -DURATION", &StepParser::clock},
     {"redis-cli", "redis-cli [-h HOST] [-p PORT] COMMAND [ARG...]", &StepParser::redis_cli},
     {"wait", "wait until CONDITION within DURATION", &StepParser::wait},
+    {"sleep", "sleep DURATION", &StepParser::sleep},
 };
-constexpr std::string_view kVerbNames[] = {"kill", "shutdown", "start",     "pause",
+constexpr std::string_view kVerbNames[] = {"kill",   "shutdown", "start", "pause",
                                            "resume", "partition", "heal", "host",
-                                           "lag",  "clock",    "redis-cli", "wait"};
+                                           "lag",    "clock",    "redis-cli", "wait",
+                                           "sleep"};
 
 std::optional<StepAction> StepParser::parse() {
   std::string verbs = list_words(kVerbNames);
@@ -251,9 +259,12 @@ std::optional<StepAction> StepParser::clock() {
   return step::ClockJump{*n, w->text[0] == '-' ? sim::Duration{} - *delta : *delta};
 }
 
-// One side of a partition: node names separated by commas. `offset` is where `text` starts.
-std::optional<std::vector<std::string>> StepParser::side(std::string_view text, size_t offset,
-                                                         std::set<std::string>& named) {
+// Node names separated by commas (one side of a partition, the nodes of a log condition),
+// none already in `named`. `offset` is where `text` starts.
+std::optional<std::vector<std::string>> StepParser::node_list(std::string_view text,
+                                                              size_t offset,
+                                                              std::set<std::string>& named,
+                                                              std::string_view list_name) {
   std::vector<std::string> names;
   bool ok = true;
   for (size_t start = 0; start <= text.size();) {
@@ -275,7 +286,7 @@ std::optional<std::vector<std::string>> StepParser::side(std::string_view text, 
     } else if (!node_named(name, at)) {
       ok = false;
     } else if (!named.insert(std::string(name)).second) {
-      fail(at, fmt::format("node \"{}\" is named twice in the partition", name));
+      fail(at, fmt::format("node \"{}\" is named twice in the {}", name, list_name));
       ok = false;
     } else {
       names.emplace_back(name);
@@ -307,7 +318,8 @@ std::optional<StepAction> StepParser::partition() {
       fail_usage(begin + next, "a one-way partition has two sides");
       return std::nullopt;
     }
-    auto names = side(rest.substr(start, next - start), begin + start, named);
+    auto names =
+        node_list(rest.substr(start, next - start), begin + start, named, "partition");
     if (names) p.sides.push_back(std::move(*names));
     ok = ok && names.has_value();
     start = next + separator.size();
@@ -363,15 +375,24 @@ struct ConditionForm {
 };
 constexpr ConditionForm kConditionForms[] = {{"role", {"master", "slave"}},
                                              {"master_link_status", {"up", "down"}}};
-constexpr std::string_view kSubjects[] = {"role", "master_link_status", "info"};
+constexpr std::string_view kSubjects[] = {"role", "master_link_status", "info", "logs"};
+constexpr std::string_view kConditionUsage =
+    "NODE role is master|slave, NODE master_link_status is up|down, NODE info FIELD is VALUE "
+    "or [N of] NODE[,NODE...] logs EVENT [matching TEXT]";
 
-// The words from `first` to limit_: NODE role is master|slave, NODE master_link_status is
-// up|down, NODE info FIELD is VALUE.
-std::optional<Condition> StepParser::condition(size_t first) {
-  usage_ = "NODE role is master|slave, NODE master_link_status is up|down or NODE info "
-           "FIELD is VALUE";
+// The words from `first` to limit_: a log condition when the second word is "of", "log" or
+// "logs", else an INFO condition.
+std::optional<StepParser::WaitCondition> StepParser::wait_condition(size_t first) {
+  usage_ = kConditionUsage;
+  std::string_view second = first + 1 < limit_ ? words_[first + 1].text : "";
+  if (second == "of" || second == "log" || second == "logs") return log_condition(first);
+  return info_condition(first);
+}
+
+// NODE role is master|slave, NODE master_link_status is up|down, NODE info FIELD is VALUE.
+std::optional<StepParser::WaitCondition> StepParser::info_condition(size_t first) {
   std::optional<std::string> n = node(first);
-  const Word* subject = n ? word(first + 1, "role, master_link_status or info") : nullptr;
+  const Word* subject = n ? word(first + 1, "role, master_link_status, info or logs") : nullptr;
   if (subject == nullptr) return std::nullopt;
   Condition c{*n, std::string(subject->text), ""};
   auto form = std::find_if(std::begin(kConditionForms), std::end(kConditionForms),
@@ -407,6 +428,56 @@ std::optional<Condition> StepParser::condition(size_t first) {
   return c;
 }
 
+// [N of] NODE[,NODE...] log|logs EVENT [matching TEXT].
+std::optional<StepParser::WaitCondition> StepParser::log_condition(size_t first) {
+  std::optional<size_t> count;
+  size_t i = first;
+  if (i + 1 < limit_ && words_[i + 1].text == "of") {
+    const Word& n = words_[i];
+    size_t parsed = 0;
+    auto [end_of_number, error] = std::from_chars(n.text.data(), n.text.data() + n.text.size(),
+                                                  parsed);
+    if (error != std::errc() || end_of_number != n.text.data() + n.text.size()) {
+      fail_usage(n.offset, fmt::format("expected a number of nodes before of, got \"{}\"",
+                                       n.text));
+      return std::nullopt;
+    }
+    count = parsed;
+    i += 2;
+  }
+  const Word* list = word(i, "a node name");
+  if (list == nullptr) return std::nullopt;
+  std::set<std::string> named;
+  std::optional<std::vector<std::string>> nodes = node_list(list->text, list->offset, named,
+                                                            "list");
+  if (!nodes) return std::nullopt;
+  const Word* logs = word(i + 1, "logs");
+  if (logs == nullptr) return std::nullopt;
+  if (logs->text != "log" && logs->text != "logs") {
+    fail_usage(logs->offset, fmt::format("expected logs, got \"{}\"", logs->text));
+    return std::nullopt;
+  }
+  const Word* event = word(i + 2, "an event name such as +switch-master");
+  if (event == nullptr) return std::nullopt;
+  step::LogCondition c{*nodes, count.value_or(nodes->size()), std::string(event->text), ""};
+  if (c.count == 0 || c.count > c.nodes.size()) {
+    fail(words_[first].offset, fmt::format("expected a number from 1 to {} (the nodes listed), "
+                                           "got {}", c.nodes.size(), c.count));
+    return std::nullopt;
+  }
+  if (i + 3 < limit_) {
+    const Word& matching = words_[i + 3];
+    if (matching.text != "matching") {
+      fail_usage(matching.offset, fmt::format("expected matching, got \"{}\"", matching.text));
+      return std::nullopt;
+    }
+    const Word* text = word(i + 4, "a text after matching");
+    if (text == nullptr || !end(i + 5)) return std::nullopt;
+    c.matching = text->text;
+  }
+  return c;
+}
+
 std::optional<StepAction> StepParser::wait() {
   const Word* until = word(1, "until");
   if (until == nullptr) return std::nullopt;
@@ -423,7 +494,7 @@ std::optional<StepAction> StepParser::wait() {
     return std::nullopt;
   }
   limit_ = within;
-  std::optional<Condition> c = condition(2);
+  std::optional<WaitCondition> c = wait_condition(2);
   limit_ = words_.size();
   usage_ = "wait until CONDITION within DURATION";
   const Word* w = word(within + 1, "a duration after within");
@@ -431,6 +502,14 @@ std::optional<StepAction> StepParser::wait() {
   std::optional<sim::Duration> bound = duration(*w, w->text);
   if (!c || !bound) return std::nullopt;
   return step::WaitUntil{std::move(*c), *bound};
+}
+
+std::optional<StepAction> StepParser::sleep() {
+  const Word* w = word(1, "a duration such as 2s");
+  if (w == nullptr || !end(2)) return std::nullopt;
+  std::optional<sim::Duration> d = duration(*w, w->text);
+  if (!d) return std::nullopt;
+  return step::Sleep{*d};
 }
 
 constexpr std::string_view kStepKeys[] = {"at", "do"};

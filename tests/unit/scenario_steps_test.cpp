@@ -8,6 +8,7 @@
 
 #include "tests/unit/scenario_harness.h"
 #include "tools/scenario.h"
+#include "tools/scenario_run.h"
 
 using test::scenario_with;
 using V = test::Lines;
@@ -46,7 +47,31 @@ T as(std::string_view text) {
 }
 
 constexpr std::string_view kVerbs = "kill, shutdown, start, pause, resume, partition, heal, host, "
-                                    "lag, clock, redis-cli or wait";
+                                    "lag, clock, redis-cli, wait or sleep";
+
+// Plays kNodes with `steps` until 20s; returns the fault and check records as "TIME text"
+// (a wait's timeout is a check record), and whether every check passed.
+struct Played {
+  V records;
+  bool passed = false;
+};
+Played play(std::string_view steps) {
+  tools::LoadResult r = tools::load_scenario("t.jsonc", scenario_with(std::string(steps)));
+  REQUIRE(r.scenario);
+  class Sink : public sim::TraceSink {
+   public:
+    void write(const sim::TraceRecord& record) override {
+      if (record.kind != "fault" && record.kind != "check") return;
+      out.push_back(fmt::format("{} {}", sim::format_seconds(record.t), record.text));
+    }
+    V out;
+  } sink;
+  tools::ScenarioRun run(*r.scenario, {.seed = std::nullopt, .until = sim::kTimeZero +
+                                                                        sim::Duration::seconds(20)});
+  run.add_sink(&sink);
+  bool passed = run.run().passed();
+  return {sink.out, passed};
+}
 
 }  // namespace
 
@@ -81,11 +106,25 @@ TEST_CASE("scenario steps: each kind of step parses into its typed action") {
   CHECK(as<RedisCli>("redis-cli -h 127.0.0.1 -p 26379 sentinel masters").node == "sentinel1");
   CHECK(as<RedisCli>("redis-cli -p 6379 incrby k -5").argv == Args{"incrby", "k", "-5"});
   WaitUntil wait = as<WaitUntil>("wait until replica1 master_link_status is up within 10s");
-  CHECK((wait.condition.node == "replica1" && wait.condition.field == "master_link_status" &&
-         wait.condition.value == "up" && wait.within == sim::Duration::seconds(10)));
-  CHECK(as<WaitUntil>("wait until master role is master within 1s").condition.field == "role");
+  const auto& link = std::get<tools::Condition>(wait.condition);
+  CHECK((link.node == "replica1" && link.field == "master_link_status" && link.value == "up" &&
+         wait.within == sim::Duration::seconds(10)));
+  WaitUntil role = as<WaitUntil>("wait until master role is master within 1s");
+  CHECK(std::get<tools::Condition>(role.condition).field == "role");
   WaitUntil info = as<WaitUntil>("wait until master info connected_slaves is 2 within 1m");
-  CHECK((info.condition.field == "connected_slaves" && info.condition.value == "2"));
+  const auto& slaves = std::get<tools::Condition>(info.condition);
+  CHECK((slaves.field == "connected_slaves" && slaves.value == "2"));
+  WaitUntil one = as<WaitUntil>("wait until sentinel1 logs +switch-master within 30s");
+  const auto& switched = std::get<LogCondition>(one.condition);
+  CHECK((switched.nodes == Args{"sentinel1"} && switched.count == 1 &&
+         switched.event == "+switch-master" && switched.matching.empty()));
+  WaitUntil all = as<WaitUntil>("wait until sentinel1,replica1 log -sdown matching 6380 within 1s");
+  const auto& sdown = std::get<LogCondition>(all.condition);
+  CHECK((sdown.nodes == Args{"sentinel1", "replica1"} && sdown.count == 2 &&
+         sdown.event == "-sdown" && sdown.matching == "6380"));
+  WaitUntil some = as<WaitUntil>("wait until 1 of master,replica2 logs x within 1s");
+  CHECK(std::get<LogCondition>(some.condition).count == 1);
+  CHECK(as<Sleep>("sleep 1500ms").duration == sim::Duration::millis(1500));
 }
 
 TEST_CASE("scenario steps: times default to the previous step's and must not decrease") {
@@ -216,7 +255,8 @@ TEST_CASE("scenario steps: redis-cli finds its node by address") {
 TEST_CASE("scenario steps: wait until CONDITION within DURATION") {
   const std::string usage = " (usage: wait until CONDITION within DURATION)";
   const std::string condition = " (usage: NODE role is master|slave, NODE master_link_status is "
-                                "up|down or NODE info FIELD is VALUE)";
+                                "up|down, NODE info FIELD is VALUE or [N of] NODE[,NODE...] logs "
+                                "EVENT [matching TEXT])";
   CHECK(step_errors("wait for replica1 role is master within 5s") ==
         V{"5: expected until, got \"for\"" + usage});
   CHECK(step_errors("wait until replica1 role is master") ==
@@ -228,6 +268,8 @@ TEST_CASE("scenario steps: wait until CONDITION within DURATION") {
         V{"42: expected up or down, got \"sideways\""});
   CHECK(step_errors("wait until replica1 rol is master within 5s") ==
         V{"20: unknown condition \"rol\" (did you mean \"role\"?)" + condition});
+  CHECK(step_errors("wait until replica1 logz x within 5s") ==
+        V{"20: unknown condition \"logz\" (did you mean \"logs\"?)" + condition});
   CHECK(step_errors("wait until replica1 role be master within 5s") ==
         V{"25: expected is, got \"be\"" + condition});
   CHECK(step_errors("wait until replica1 role is master now within 5s") ==
@@ -242,6 +284,76 @@ TEST_CASE("scenario steps: wait until CONDITION within DURATION") {
   CHECK(step_errors("wait until replica1 role is master within 5") ==
         V{"42: invalid duration \"5\": expected a non-negative number followed by us, ms, s, m "
           "or h (e.g. 30s, 1500ms)"});
+}
+
+TEST_CASE("scenario steps: wait until ... logs EVENT, and sleep") {
+  const std::string condition = " (usage: NODE role is master|slave, NODE master_link_status is "
+                                "up|down, NODE info FIELD is VALUE or [N of] NODE[,NODE...] logs "
+                                "EVENT [matching TEXT])";
+  CHECK(step_errors("wait until sentinel1 logs within 5s") ==
+        V{"26: expected an event name such as +switch-master" + condition});
+  CHECK(step_errors("wait until two of sentinel1 logs x within 5s") ==
+        V{"11: expected a number of nodes before of, got \"two\"" + condition});
+  CHECK(step_errors("wait until 3 of sentinel1,master logs x within 5s") ==
+        V{"11: expected a number from 1 to 2 (the nodes listed), got 3"});
+  CHECK(step_errors("wait until 0 of sentinel1 logs x within 5s") ==
+        V{"11: expected a number from 1 to 1 (the nodes listed), got 0"});
+  CHECK(step_errors("wait until 1 of within 5s") == V{"16: expected a node name" + condition});
+  CHECK(step_errors("wait until 1 of sentinel1,sentinl2 logs x within 5s") ==
+        V{"26: unknown node \"sentinl2\" (did you mean \"sentinel1\"?)"});
+  CHECK(step_errors("wait until sentinel1,sentinel1 log x within 5s") ==
+        V{"21: node \"sentinel1\" is named twice in the list"});
+  CHECK(step_errors("wait until 1 of sentinel1 says x within 5s") ==
+        V{"26: expected logs, got \"says\"" + condition});
+  CHECK(step_errors("wait until sentinel1 logs x containing y within 5s") ==
+        V{"28: expected matching, got \"containing\"" + condition});
+  CHECK(step_errors("wait until sentinel1 logs x matching within 5s") ==
+        V{"37: expected a text after matching" + condition});
+  CHECK(step_errors("wait until sentinel1 logs x matching a b within 5s") ==
+        V{"39: unexpected \"b\"" + condition});
+  const std::string usage = " (usage: sleep DURATION)";
+  CHECK(step_errors("sleep") == V{"5: expected a duration such as 2s" + usage});
+  CHECK(step_errors("sleep 1s 2s") == V{"9: unexpected \"2s\"" + usage});
+  CHECK(step_errors("sleep 2") ==
+        V{"6: invalid duration \"2\": expected a non-negative number followed by us, ms, s, m "
+          "or h (e.g. 30s, 1500ms)"});
+}
+
+TEST_CASE("scenario steps: sleep holds the next step back; log waits count from the step's time") {
+  // sentinel1 logs +monitor when it starts, at 0s and on its restart at 7s. The wait's time
+  // is 7s (the previous step's), so the record logged while the sleep ran counts and the wait
+  // holds at once, at 9s.
+  Played p = play(R"("steps": [
+    {"at": "7s", "do": "kill -9 sentinel1"},
+    {"do": "start sentinel1"},
+    {"do": "sleep 2s"},
+    {"do": "wait until sentinel1 logs +monitor matching 6379 within 1s"},
+    {"do": "kill -9 master"}])");
+  CHECK(p.passed);
+  CHECK(p.records ==
+        V{"7.000s kill -9 sentinel1", "7.000s start sentinel1", "9.000s kill -9 master"});
+  // The record at 0s is before the wait's time: it times out, and the next step runs then.
+  p = play(R"("steps": [
+    {"at": "12s", "do": "wait until 1 of sentinel1,master logs +monitor within 2s"},
+    {"do": "kill -9 master"}])");
+  CHECK_FALSE(p.passed);
+  CHECK(p.records ==
+        V{"14.000s t.jsonc:4:5: steps[0]: \"wait until 1 of sentinel1,master logs +monitor "
+          "within 2s\" timed out at 14.000s: no node had logged +monitor",
+          "14.000s kill -9 master"});
+  // Every listed node must log it unless "N of" says fewer; `matching` filters the text.
+  p = play(R"("steps": [
+    {"at": "7s", "do": "kill -9 sentinel1"},
+    {"do": "start sentinel1"},
+    {"do": "wait until sentinel1,master logs +monitor within 1s"},
+    {"do": "wait until 1 of sentinel1,master logs +monitor within 1s"},
+    {"do": "wait until sentinel1 logs +monitor matching 6399 within 1s"}])");
+  CHECK(p.records ==
+        V{"7.000s kill -9 sentinel1", "7.000s start sentinel1",
+          "8.000s t.jsonc:6:5: steps[2]: \"wait until sentinel1,master logs +monitor within "
+          "1s\" timed out at 8.000s: only sentinel1 had logged +monitor",
+          "9.000s t.jsonc:8:5: steps[4]: \"wait until sentinel1 logs +monitor matching 6399 "
+          "within 1s\" timed out at 9.000s: no node had logged +monitor matching 6399"});
 }
 
 TEST_CASE("scenario steps: past the error limit, checking stops with a message saying where") {
