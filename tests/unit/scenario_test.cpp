@@ -251,7 +251,8 @@ TEST_CASE("scenario: accepted directives the simulation ignores give one warning
 "m": {"addr": "127.0.0.1:6379", "conf": [
 "daemonize yes", "bind 127.0.0.1", "dir /var/lib/redis", "appendonly yes",
 "user alice on >pw ~* +@all", "include /etc/redis/*.conf", "list-max-ziplist-entries 5",
-"replicaof 127.0.0.1 7000", "DAEMONIZE no", "port 6379", "save 900 1"]}}})");
+"replicaof 127.0.0.1 7000", "DAEMONIZE no", "port 6379", "save 900 1",
+"enable-debug-command yes"]}}})");  // modelled: DEBUG is refused without it
   REQUIRE(r.scenario);
   test::Lines warnings;
   for (const tools::Diagnostic& d : r.warnings) warnings.push_back(d.to_string());
