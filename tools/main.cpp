@@ -2,14 +2,17 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "sim/error.h"
 #include "sim/time.h"
 #include "tools/check_command.h"
 #include "tools/kernel_bench.h"
 #include "tools/kernel_demo.h"
+#include "tools/list_command.h"
 #include "tools/run_command.h"
 
 namespace {
@@ -83,10 +86,19 @@ int main(int argc, char** argv) {
   run->add_option("--node", run_opts.node, "With --format log: only this node's log");
   run->add_option("-o,--output", run_opts.output, "Write the trace to FILE");
   run->add_flag("--force", run_opts.force, "Let -o overwrite an existing file");
+  run->add_flag("--explain", run_opts.explain,
+                "Add a plain sentence under each replication event (timeline, log)");
+  run->add_option("--lang", run_opts.lang, "With --explain: en (default) or zh");
 
   std::string check_path;
   auto* check = app.add_subcommand("check", "Validate a scenario file without running it");
   check->add_option("FILE", check_path, "Scenario file (.jsonc)")->required();
+
+  std::optional<std::filesystem::path> list_dir;
+  auto* list = app.add_subcommand("list", "List the scenario files of a directory");
+  list->add_option("--dir", list_dir,
+                   "Directory of *.jsonc files (default: the bundled scenarios/, " +
+                       tools::bundled_scenario_dir().string() + ")");
 
   uint64_t demo_seed = 1;
   auto* demo = app.add_subcommand("demo", "Run the kernel demo: ping-pong processes under faults");
@@ -117,6 +129,7 @@ int main(int argc, char** argv) {
   }
   if (run->parsed()) return tools::run_scenario_command(run_opts, std::cout, std::cerr);
   if (check->parsed()) return tools::run_check(check_path, std::cout, std::cerr);
+  if (list->parsed()) return tools::run_list(list_dir, std::cout, std::cerr);
   if (demo->parsed()) return run_demo(demo_seed);
   if (kernel->parsed()) {
     kopts.measured = sim::parse_duration(measured);

@@ -8,6 +8,7 @@
 
 #include "sim/error.h"
 #include "tools/check_command.h"
+#include "tools/explain.h"
 #include "tools/redis_log.h"
 #include "tools/scenario_run.h"
 
@@ -23,6 +24,34 @@ std::unique_ptr<sim::TraceSink> make_sink(const RunCommandOptions& options, std:
   if (options.format == "jsonl") return std::make_unique<sim::JsonLinesSink>(out);
   if (options.format == "log") return std::make_unique<RedisLogSink>(out, options.node);
   return nullptr;
+}
+
+// The explanations --explain asks for, after the sink's lines; nullptr without --explain.
+std::unique_ptr<ExplainSink> make_explain_sink(const RunCommandOptions& options,
+                                               Language language, std::ostream& out) {
+  if (!options.explain) return nullptr;
+  ExplainLayout layout =
+      options.format == "log" ? ExplainLayout::kRedisLog : ExplainLayout::kTimeline;
+  return std::make_unique<ExplainSink>(out, language, layout, options.node);
+}
+
+// The language of --explain's sentences; nullopt after printing why the options are wrong.
+std::optional<Language> explain_language(const RunCommandOptions& options, std::ostream& err) {
+  if (!options.explain) {
+    if (!options.lang) return Language::kEnglish;  // unused: nothing is explained
+    err << "redsim run: --lang needs --explain\n";
+    return std::nullopt;
+  }
+  if (options.format != "timeline" && options.format != "log") {
+    err << fmt::format("redsim run: --explain annotates --format timeline or log, not {}\n",
+                       options.format);
+    return std::nullopt;
+  }
+  std::optional<Language> language = parse_language(options.lang.value_or("en"));
+  if (!language) {
+    err << fmt::format("redsim run: unknown --lang \"{}\": expected en or zh\n", *options.lang);
+  }
+  return language;
 }
 
 void print_verdicts(const RunResult& result, std::ostream& out) {
@@ -46,6 +75,8 @@ int run_scenario_command(const RunCommandOptions& options, std::ostream& out,
                        "summary\n", options.format);
     return kExitBadInput;
   }
+  std::optional<Language> language = explain_language(options, err);
+  if (!language) return kExitBadInput;
   RunOptions run_options;
   run_options.seed = options.seed;
   if (options.until) {
@@ -85,6 +116,8 @@ int run_scenario_command(const RunCommandOptions& options, std::ostream& out,
   }
   std::unique_ptr<sim::TraceSink> sink = make_sink(options, sink_out);
   if (sink) run.add_sink(sink.get());
+  std::unique_ptr<ExplainSink> explain_sink = make_explain_sink(options, *language, sink_out);
+  if (explain_sink) run.add_sink(explain_sink.get());
   RunResult result = run.run();
   print_verdicts(result, options.format == "jsonl" && options.output.empty() ? err : out);
   return result.passed() ? 0 : kExitFailed;

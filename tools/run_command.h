@@ -17,6 +17,8 @@ struct RunCommandOptions {
   std::string node;                  // log: this node's log only
   std::string output;                // -o FILE instead of standard output
   bool force = false;                // -o may overwrite
+  bool explain = false;              // a sentence under each replication event (timeline, log)
+  std::optional<std::string> lang;   // with explain: en (default) | zh
 };
 
 // Returns the exit code: 0 every expectation held, 1 one failed, 2 bad input.
