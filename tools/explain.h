@@ -3,7 +3,7 @@
 //
 // The sentences live in one table (explain.cpp), one row per event: the record's kind, its key,
 // and the sentence in each language. A server's or a sentinel's record is keyed by its event
-// name ("full-resync", later "+sdown"); a fault's record (event "fault") by the step's verb,
+// name ("full-resync", "+sdown"); a fault's record (event "fault") by the step's verb,
 // the leading words of its text ("kill -9", "start", "host down"). Adding an event is adding
 // one row. Records without a row (redis-cli output, checks, the server's start-up banner) get
 // no sentence. Explanations are printed only: they never enter the trace or its hash.
@@ -23,7 +23,7 @@ enum class Language { kEnglish, kChinese };
 
 // One row of the table.
 struct Explanation {
-  std::string_view kind;  // the trace record's kind: server, fault (later sentinel)
+  std::string_view kind;  // the trace record's kind: server, sentinel or fault
   std::string_view key;   // the event name; for a fault, the step's verb ("kill -9")
   std::string_view en;
   std::string_view zh;
