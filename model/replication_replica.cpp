@@ -295,9 +295,10 @@ void RedisServer::handle_psync_reply(std::string_view line) {
     int64_t offset = -1;
     if (parts.size() > 2) parse_ll(parts[2], offset);
     master_initial_offset_ = offset;
+    // The cached master stays until the RDB has arrived (replicationAttachToNewMaster, in
+    // finish_full_sync): a transfer that fails can still be followed by a partial resync.
     log('*', "full-resync", fmt::format("Full resync from master: {}:{}", master_initial_replid_,
                                         master_initial_offset_));
-    discard_cached_master();
     repl_state_ = ReplState::kTransfer;
     repl_transfer_size_ = -1;
     return;
