@@ -10,6 +10,7 @@
 #include "tools/check_command.h"
 #include "tools/explain.h"
 #include "tools/redis_log.h"
+#include "tools/run_summary.h"
 #include "tools/scenario_run.h"
 
 namespace tools {
@@ -18,7 +19,7 @@ namespace {
 constexpr int kExitFailed = 1;
 constexpr int kExitBadInput = 2;
 
-// The sink for --format; nullptr for summary (verdicts only).
+// The sink for --format; nullptr for summary (a RunSummary, printed after the run).
 std::unique_ptr<sim::TraceSink> make_sink(const RunCommandOptions& options, std::ostream& out) {
   if (options.format == "timeline") return std::make_unique<sim::TimelineSink>(out);
   if (options.format == "jsonl") return std::make_unique<sim::JsonLinesSink>(out);
@@ -118,7 +119,10 @@ int run_scenario_command(const RunCommandOptions& options, std::ostream& out,
   if (sink) run.add_sink(sink.get());
   std::unique_ptr<ExplainSink> explain_sink = make_explain_sink(options, *language, sink_out);
   if (explain_sink) run.add_sink(explain_sink.get());
+  RunSummary summary;
+  if (options.format == "summary") run.add_sink(&summary);
   RunResult result = run.run();
+  if (options.format == "summary") summary.print(sink_out, result.until);
   print_verdicts(result, options.format == "jsonl" && options.output.empty() ? err : out);
   return result.passed() ? 0 : kExitFailed;
 }
