@@ -209,6 +209,9 @@ void read_client(Diagnostics& d, const NodeIndex& nodes, const jsonc::Member& m,
       client->name = m.key;
       client->source = {m.key_pos, path};
       s.clients.push_back(std::move(*client));
+      // Said once per client, never silently: the engine runs no client yet.
+      d.warning(m.key_pos, path, "clients are not simulated yet: this one sends nothing in "
+                                 "the run (scenario steps with redis-cli do)");
     }
     return;
   }
