@@ -82,6 +82,8 @@ class Sentinel final : public sim::Process {
   // redisAsyncCommand on the cc: false when there is no command connection.
   bool send_command(SentinelInstance& ri, ReplyHandler handler,
                     std::initializer_list<std::string_view> argv);
+  void send_on(SentinelInstance& ri, LinkConnection& conn, ReplyHandler handler,
+               std::initializer_list<std::string_view> argv);
   void send_auth_if_needed(SentinelInstance& ri, LinkConnection& conn);
   void read_link(std::shared_ptr<InstanceLink> link, bool pubsub);
   void dispatch_reply(InstanceLink& link, const PendingReply& pending, const RespValue& reply);

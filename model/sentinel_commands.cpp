@@ -9,6 +9,7 @@
 
 #include "model/command_table.h"
 #include "model/config_syntax.h"
+#include "model/info_server.h"
 #include "model/sentinel.h"
 
 namespace model {
@@ -517,7 +518,9 @@ void Sentinel::cmd_sentinel(Client& c, std::span<const std::string> argv) {
                           usable)));
     }
     std::string e = fmt::format("NOQUORUM {} usable Sentinels. ", usable);
-    if (no_quorum) e += "Not enough available Sentinels to reach the specified quorum for this master";
+    if (no_quorum) {
+      e += "Not enough available Sentinels to reach the specified quorum for this master";
+    }
     if (no_auth) {
       if (no_quorum) e += ". ";
       e += "Not enough available Sentinels to reach the majority and authorize a failover";
@@ -775,16 +778,17 @@ std::string Sentinel::info(std::string_view section) const {
     out += fmt::format("# {}\r\n", title);
   };
   int64_t uptime_s = (env().now() - start_time_).us / 1000000;
-  if (wanted("server")) {
-    start("Server");
-    out += fmt::format(
-        "redis_version:7.0.15\r\nredis_git_sha1:00000000\r\nredis_git_dirty:0\r\n"
-        "redis_build_id:ae4d7c971a948f0\r\nredis_mode:sentinel\r\nos:Linux 6.1.0 x86_64\r\n"
-        "arch_bits:64\r\nmonotonic_clock:POSIX clock_gettime\r\nmultiplexing_api:epoll\r\n"
-        "process_id:{}\r\nprocess_supervised:no\r\nrun_id:{}\r\ntcp_port:{}\r\n"
-        "uptime_in_seconds:{}\r\nuptime_in_days:{}\r\nhz:10\r\nconfigured_hz:10\r\n"
-        "executable:/usr/bin/redis-sentinel\r\nconfig_file:/etc/redis/sentinel.conf\r\n",
-        pid_, run_id_, config_.port(), uptime_s, uptime_s / 86400);
+  if (wanted("server")) {  // the first section: no separator before it
+    append_info_server(out, {.mode = "sentinel",
+                             .pid = pid_,
+                             .run_id = run_id_,
+                             .port = config_.port(),
+                             .unix_us = env().unix_us(),
+                             .uptime_s = uptime_s,
+                             .hz = config_.hz(),
+                             .configured_hz = config_.hz(),
+                             .executable = "/usr/bin/redis-sentinel",
+                             .config_file = "/etc/redis/sentinel.conf"});
   }
   if (wanted("clients")) {
     start("Clients");

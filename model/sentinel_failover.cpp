@@ -5,11 +5,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <ctime>
 
 #include "model/config_syntax.h"
 #include "model/keyspace_util.h"
 #include "model/sentinel.h"
+#include "sim/civil_time.h"
 
 namespace model {
 namespace {
@@ -18,24 +18,9 @@ constexpr int64_t kMaxDesync = 1000;  // SENTINEL_MAX_DESYNC
 
 // ctime_r's text without its newline, UTC: "Sat Nov 21 21:08:22 2026".
 std::string ctime_text(int64_t unix_s) {
-  static constexpr const char* kDays[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
-  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  int64_t days = unix_s >= 0 ? unix_s / 86400 : (unix_s - 86399) / 86400;
-  int64_t secs = unix_s - days * 86400;
-  // civil_from_days (Howard Hinnant).
-  int64_t z = days + 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  int64_t weekday = ((days % 7) + 7) % 7;
-  return fmt::format("{} {} {:2} {:02}:{:02}:{:02} {}", kDays[weekday], kMonths[month - 1], day,
-                     secs / 3600, secs / 60 % 60, secs % 60, year);
+  sim::CivilTime t = sim::civil_time(unix_s);
+  return fmt::format("{} {} {:2} {:02}:{:02}:{:02} {}", sim::kWeekdayNames[t.weekday],
+                     sim::kMonthNames[t.month - 1], t.day, t.hour, t.minute, t.second, t.year);
 }
 
 // compareSlavesForPromotion: lower priority, then larger offset, then smaller run id
@@ -89,7 +74,9 @@ std::optional<std::string> Sentinel::get_leader(SentinelInstance& master, uint64
     if (ri->leader && ri->leader_epoch == state_.current_epoch) ++counts[*ri->leader];
   }
   std::vector<std::pair<uint64_t, std::string>> ranked;
-  for (const auto& [runid, votes] : counts) ranked.emplace_back(order_hash(runid, state_.dict_seed), runid);
+  for (const auto& entry : counts) {
+    ranked.emplace_back(order_hash(entry.first, state_.dict_seed), entry.first);
+  }
   std::sort(ranked.begin(), ranked.end());
   std::optional<std::string> winner;
   uint64_t max_votes = 0;

@@ -34,16 +34,9 @@ void Sentinel::reconnect(SentinelInstance& ri) {
     link.pc_conn_time = mstime();
     link.pc_owner = &ri;
     send_auth_if_needed(ri, *link.pc);
-    std::string name = fmt::format("sentinel-{}-pubsub", state_.myid.substr(0, 8));
-    std::string client = map_command(ri, "CLIENT");
-    std::string subscribe = map_command(ri, "SUBSCRIBE");
-    std::string bytes;
-    append_command(bytes, {std::string_view(client), "SETNAME", std::string_view(name)});
-    append_command(bytes, {std::string_view(subscribe), kHelloChannel});
-    env().send(link.pc->socket, bytes);
-    link.pc->replies.push_back({ReplyHandler::kDiscard, &ri});
-    link.pc->replies.push_back({ReplyHandler::kHello, &ri});
-    link.pending_commands++;
+    send_on(ri, *link.pc, ReplyHandler::kDiscard,
+            {"CLIENT", "SETNAME", fmt::format("sentinel-{}-pubsub", state_.myid.substr(0, 8))});
+    send_on(ri, *link.pc, ReplyHandler::kHello, {"SUBSCRIBE", kHelloChannel});
   }
   if (link.cc && (ri.is(sri::kSentinel) || link.pc)) link.disconnected = false;
 }
@@ -108,16 +101,22 @@ std::string Sentinel::map_command(const SentinelInstance& ri, std::string_view c
 
 bool Sentinel::send_command(SentinelInstance& ri, ReplyHandler handler,
                             std::initializer_list<std::string_view> argv) {
-  InstanceLink& link = *ri.link;
-  if (!link.cc) return false;
+  if (!ri.link->cc) return false;
+  send_on(ri, *ri.link->cc, handler, argv);
+  return true;
+}
+
+// redisAsyncCommand: the command, named as the master's rename-command says, goes out and its
+// reply will go to `handler`. Every command but the hello SUBSCRIBE counts as pending.
+void Sentinel::send_on(SentinelInstance& ri, LinkConnection& conn, ReplyHandler handler,
+                       std::initializer_list<std::string_view> argv) {
   std::vector<std::string> args(argv.begin(), argv.end());
   args[0] = map_command(ri, args[0]);
   std::string bytes;
   append_command(bytes, args);
-  env().send(link.cc->socket, bytes);
-  link.cc->replies.push_back({handler, &ri});
-  link.pending_commands++;
-  return true;
+  env().send(conn.socket, bytes);
+  conn.replies.push_back({handler, &ri});
+  if (handler != ReplyHandler::kHello) ri.link->pending_commands++;
 }
 
 // sentinelSendAuthIfNeeded: masters and replicas with the master's auth-pass / auth-user;
@@ -137,17 +136,11 @@ void Sentinel::send_auth_if_needed(SentinelInstance& ri, LinkConnection& conn) {
     pass = config_.requirepass();
   }
   if (!pass) return;
-  std::string auth = map_command(ri, "AUTH");
-  std::string bytes;
   if (user) {
-    append_command(bytes, {std::string_view(auth), std::string_view(*user),
-                           std::string_view(*pass)});
+    send_on(ri, conn, ReplyHandler::kDiscard, {"AUTH", *user, *pass});
   } else {
-    append_command(bytes, {std::string_view(auth), std::string_view(*pass)});
+    send_on(ri, conn, ReplyHandler::kDiscard, {"AUTH", *pass});
   }
-  env().send(conn.socket, bytes);
-  conn.replies.push_back({ReplyHandler::kDiscard, &ri});
-  ri.link->pending_commands++;
 }
 
 // Replies in order to their callbacks; on the pub/sub connection, once the SUBSCRIBE entry is

@@ -20,20 +20,6 @@ bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
 
-// atoi / strtoll(…, 10): the leading number of `s`, 0 if none.
-int64_t leading_number(std::string_view s) {
-  size_t i = 0;
-  bool negative = i < s.size() && s[i] == '-';
-  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
-  int64_t n = 0;
-  for (; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) &&
-         n < (int64_t{1} << 58);
-       ++i) {
-    n = n * 10 + (s[i] - '0');
-  }
-  return negative ? -n : n;
-}
-
 std::vector<std::string_view> split(std::string_view text, std::string_view sep) {
   std::vector<std::string_view> parts;
   size_t start = 0;
@@ -152,7 +138,7 @@ void Sentinel::refresh_instance_info(SentinelInstance& ri, std::string_view info
         port = fields[1];
       }
       std::string host(ip);
-      int64_t port_number = leading_number(port);
+      int64_t port_number = c_strtoll(port, 10).value;
       if (ri.slaves.find(instance_address({host, static_cast<uint16_t>(port_number)})) ==
           nullptr) {
         std::string error;
@@ -164,7 +150,7 @@ void Sentinel::refresh_instance_info(SentinelInstance& ri, std::string_view info
       }
     }
     if (l.size() >= 32 && starts_with(l, "master_link_down_since_seconds")) {
-      ri.master_link_down_time = leading_number(l.substr(31)) * 1000;
+      ri.master_link_down_time = c_strtoll(l.substr(31), 10).value * 1000;
     }
     if (starts_with(l, "role:master")) {
       role = sri::kMaster;
@@ -180,7 +166,7 @@ void Sentinel::refresh_instance_info(SentinelInstance& ri, std::string_view info
         }
       }
       if (starts_with(l, "master_port:")) {
-        int port = static_cast<int>(leading_number(l.substr(12)));
+        int port = static_cast<int>(c_strtoll(l.substr(12), 10).value);
         if (ri.slave_master_port != port) {
           ri.slave_master_port = port;
           ri.slave_conf_change_time = mstime();
@@ -190,13 +176,13 @@ void Sentinel::refresh_instance_info(SentinelInstance& ri, std::string_view info
         ri.slave_master_link_up = equals_nocase(l.substr(19), "up");
       }
       if (starts_with(l, "slave_priority:")) {
-        ri.slave_priority = static_cast<int>(leading_number(l.substr(15)));
+        ri.slave_priority = static_cast<int>(c_strtoll(l.substr(15), 10).value);
       }
       if (starts_with(l, "slave_repl_offset:")) {
-        ri.slave_repl_offset = leading_number(l.substr(18));
+        ri.slave_repl_offset = c_strtoll(l.substr(18), 10).value;
       }
       if (starts_with(l, "replica_announced:")) {
-        ri.replica_announced = static_cast<int>(leading_number(l.substr(18)));
+        ri.replica_announced = static_cast<int>(c_strtoll(l.substr(18), 10).value);
       }
     }
   }
@@ -223,7 +209,9 @@ void Sentinel::refresh_instance_info(SentinelInstance& ri, std::string_view info
       master->failover_state_change_time = mstime();
       flush_config();
       event('#', "+promoted-slave", &ri);
-      if (state_.simfailure_flags & simfailure::kCrashAfterPromotion) return simulate_failure_crash();
+      if (state_.simfailure_flags & simfailure::kCrashAfterPromotion) {
+        return simulate_failure_crash();
+      }
       event('#', "+failover-state-reconf-slaves", master);
       client_reconfig_script(*master, "leader", master->addr, ri.addr);
       force_hello_update(*master);
@@ -320,10 +308,10 @@ void Sentinel::process_hello(std::string_view hello) {
   SentinelInstance* master = state_.masters.find(token[4]);
   if (master == nullptr) return;
   std::string ip(token[0]), runid(token[2]);
-  int port = static_cast<int>(leading_number(token[1]));
-  int master_port = static_cast<int>(leading_number(token[6]));
-  uint64_t current_epoch = static_cast<uint64_t>(leading_number(token[3]));
-  uint64_t master_config_epoch = static_cast<uint64_t>(leading_number(token[7]));
+  int port = static_cast<int>(c_strtoll(token[1], 10).value);
+  int master_port = static_cast<int>(c_strtoll(token[6], 10).value);
+  uint64_t current_epoch = static_cast<uint64_t>(c_strtoll(token[3], 10).value);
+  uint64_t master_config_epoch = static_cast<uint64_t>(c_strtoll(token[7], 10).value);
 
   auto find_sentinel = [&](const std::string* with_runid) -> SentinelInstance* {
     for (const auto& si : master->sentinels) {

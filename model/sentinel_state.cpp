@@ -34,31 +34,6 @@ bool is_ip_literal(std::string_view host) {
   return parts == 4;
 }
 
-// atoi: leading blanks, an optional sign, digits; anything else ends the number (0 if none).
-int64_t c_atoi(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-  bool negative = i < s.size() && s[i] == '-';
-  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
-  int64_t n = 0;
-  for (; i < s.size() && s[i] >= '0' && s[i] <= '9' && n < (int64_t{1} << 40); ++i) {
-    n = n * 10 + (s[i] - '0');
-  }
-  return static_cast<int64_t>(static_cast<int32_t>(negative ? -n : n));
-}
-
-// strtoull(s, NULL, 10) for the epochs.
-uint64_t c_strtoull(std::string_view s) {
-  uint64_t n = 0;
-  size_t i = 0;
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-  if (i < s.size() && s[i] == '+') ++i;
-  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
-    n = n * 10 + static_cast<uint64_t>(s[i] - '0');
-  }
-  return n;
-}
-
 }  // namespace
 
 std::string_view failover_state_name(FailoverState state) {
@@ -192,25 +167,25 @@ std::optional<std::string> handle_line(SentinelState& state, std::span<const std
   constexpr std::string_view kNoMaster = "No such master with specified name.";
 
   if (is("monitor", 5)) {
-    int64_t quorum = c_atoi(argv[4]);
+    int64_t quorum = c_strtoll(argv[4], 10).value;
     if (quorum <= 0) return "Quorum must be 1 or greater.";
-    if (!create_instance(state, argv[1], sri::kMaster, argv[2], c_atoi(argv[3]),
+    if (!create_instance(state, argv[1], sri::kMaster, argv[2], c_strtoll(argv[3], 10).value,
                          static_cast<unsigned>(quorum), nullptr, now, error)) {
       return error;
     }
   } else if (is("down-after-milliseconds", 3)) {
     if (!master()) return std::string(kNoMaster);
-    ri->down_after_period = c_atoi(argv[2]);
+    ri->down_after_period = c_strtoll(argv[2], 10).value;
     if (ri->down_after_period <= 0) return "negative or zero time parameter.";
     for (const auto& s : ri->slaves) s->down_after_period = ri->down_after_period;
     for (const auto& s : ri->sentinels) s->down_after_period = ri->down_after_period;
   } else if (is("failover-timeout", 3)) {
     if (!master()) return std::string(kNoMaster);
-    ri->failover_timeout = c_atoi(argv[2]);
+    ri->failover_timeout = c_strtoll(argv[2], 10).value;
     if (ri->failover_timeout <= 0) return "negative or zero time parameter.";
   } else if (is("parallel-syncs", 3)) {
     if (!master()) return std::string(kNoMaster);
-    ri->parallel_syncs = static_cast<int>(c_atoi(argv[2]));
+    ri->parallel_syncs = static_cast<int>(c_strtoll(argv[2], 10).value);
   } else if (is("notification-script", 3) || is("client-reconfig-script", 3)) {
     if (!master()) return std::string(kNoMaster);
     // Scripts never run in the simulation (each call is a trace record), so the path is taken
@@ -224,28 +199,30 @@ std::optional<std::string> handle_line(SentinelState& state, std::span<const std
     if (!master()) return std::string(kNoMaster);
     ri->auth_user = argv[2];
   } else if (is("current-epoch", 2)) {
-    state.current_epoch = std::max(state.current_epoch, c_strtoull(argv[1]));
+    auto epoch = static_cast<uint64_t>(c_strtoll(argv[1], 10).value);
+    state.current_epoch = std::max(state.current_epoch, epoch);
   } else if (is("myid", 2)) {
     if (argv[1].size() != 40) return "Malformed Sentinel id in myid option.";
     state.myid = argv[1];
   } else if (is("config-epoch", 3)) {
     if (!master()) return std::string(kNoMaster);
-    ri->config_epoch = c_strtoull(argv[2]);
+    ri->config_epoch = static_cast<uint64_t>(c_strtoll(argv[2], 10).value);
     state.current_epoch = std::max(state.current_epoch, ri->config_epoch);
   } else if (is("leader-epoch", 3)) {
     if (!master()) return std::string(kNoMaster);
-    ri->leader_epoch = c_strtoull(argv[2]);
+    ri->leader_epoch = static_cast<uint64_t>(c_strtoll(argv[2], 10).value);
   } else if (is("known-slave", 4) || is("known-replica", 4)) {
     if (!master()) return std::string(kNoMaster);
-    if (!create_instance(state, "", sri::kSlave, argv[2], c_atoi(argv[3]), ri->quorum, ri, now,
-                         error)) {
+    if (!create_instance(state, "", sri::kSlave, argv[2], c_strtoll(argv[3], 10).value,
+                         ri->quorum, ri, now, error)) {
       return error;
     }
   } else if (is("known-sentinel", 4) || is("known-sentinel", 5)) {
     if (argc == 5) {  // the old form without a run id is ignored
       if (!master()) return std::string(kNoMaster);
-      SentinelInstance* si = create_instance(state, argv[4], sri::kSentinel, argv[2],
-                                             c_atoi(argv[3]), ri->quorum, ri, now, error);
+      SentinelInstance* si =
+          create_instance(state, argv[4], sri::kSentinel, argv[2], c_strtoll(argv[3], 10).value,
+                          ri->quorum, ri, now, error);
       if (!si) return error;
       si->runid = argv[4];
     }
@@ -257,7 +234,7 @@ std::optional<std::string> handle_line(SentinelState& state, std::span<const std
   } else if (is("announce-ip", 2)) {
     if (!argv[1].empty()) state.announce_ip = argv[1];
   } else if (is("announce-port", 2)) {
-    state.announce_port = static_cast<int>(c_atoi(argv[1]));
+    state.announce_port = static_cast<int>(c_strtoll(argv[1], 10).value);
   } else if (is("deny-scripts-reconfig", 2)) {
     std::optional<bool> v = yes_no(argv[1]);
     if (!v) return "Please specify yes or no for the deny-scripts-reconfig options.";
@@ -276,7 +253,7 @@ std::optional<std::string> handle_line(SentinelState& state, std::span<const std
     state.announce_hostnames = *v;
   } else if (is("master-reboot-down-after-period", 3)) {
     if (!master()) return std::string(kNoMaster);
-    ri->master_reboot_down_after_period = c_atoi(argv[2]);
+    ri->master_reboot_down_after_period = c_strtoll(argv[2], 10).value;
     if (ri->master_reboot_down_after_period < 0) return "negative time parameter.";
   } else {
     return "Unrecognized sentinel configuration statement.";

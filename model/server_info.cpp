@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "model/config_syntax.h"
+#include "model/info_server.h"
 #include "model/server.h"
 
 namespace model {
@@ -77,18 +78,18 @@ int64_t RedisServer::blocked_clients(bool with_timeout) const {
 void RedisServer::append_info_section(std::string& out, std::string_view name) const {
   int64_t uptime_s = (env().now() - start_time_).us / 1000000;
   if (name == "server") {
-    out += fmt::format(
-        "# Server\r\nredis_version:7.0.15\r\nredis_git_sha1:00000000\r\nredis_git_dirty:0\r\n"
-        "redis_build_id:ae4d7c971a948f0\r\nredis_mode:standalone\r\nos:Linux 6.1.0 x86_64\r\n"
-        "arch_bits:64\r\nmonotonic_clock:POSIX clock_gettime\r\nmultiplexing_api:epoll\r\n"
-        "atomicvar_api:c11-builtin\r\ngcc_version:12.2.0\r\nprocess_id:{}\r\n"
-        "process_supervised:no\r\nrun_id:{}\r\ntcp_port:{}\r\nserver_time_usec:{}\r\n"
-        "uptime_in_seconds:{}\r\nuptime_in_days:{}\r\nhz:{}\r\nconfigured_hz:{}\r\n"
-        "lru_clock:{}\r\nexecutable:/usr/bin/redis-server\r\nconfig_file:{}\r\n"
-        "io_threads_active:0\r\n",
-        pid_, run_id_, config_.port(), env().unix_us(), uptime_s, uptime_s / 86400, config_.hz(),
-        config_.hz(), (env().unix_us() / 1000000) & ((1 << 24) - 1),
-        env().disk().exists(kConfigFile) ? "/etc/redis/redis.conf" : "");
+    append_info_server(out, {.mode = "standalone",
+                             .pid = pid_,
+                             .run_id = run_id_,
+                             .port = config_.port(),
+                             .unix_us = env().unix_us(),
+                             .uptime_s = uptime_s,
+                             .hz = config_.hz(),
+                             .configured_hz = config_.hz(),
+                             .executable = "/usr/bin/redis-server",
+                             .config_file = env().disk().exists(kConfigFile)
+                                                ? "/etc/redis/redis.conf"
+                                                : ""});
   } else if (name == "clients") {
     out += fmt::format("# Clients\r\nconnected_clients:{}\r\ncluster_connections:0\r\n"
                        "maxclients:{}\r\nclient_recent_max_input_buffer:0\r\n"
