@@ -85,7 +85,10 @@ int main(int argc, char** argv) {
   run->add_option("--format", run_opts.format, "timeline (default), log, jsonl or summary");
   run->add_option("--node", run_opts.node, "With --format log: only this node's log");
   run->add_option("-o,--output", run_opts.output, "Write the trace to FILE");
-  run->add_flag("--force", run_opts.force, "Let -o overwrite an existing file");
+  run->add_option("--report", run_opts.report,
+                  "Write the verdicts and what the clients saw (lost writes, outage, stale reads) "
+                  "as JSON to FILE");
+  run->add_flag("--force", run_opts.force, "Let -o and --report overwrite an existing file");
   run->add_flag("--explain", run_opts.explain,
                 "Add a plain sentence under each replication event (timeline, log)");
   run->add_option("--lang", run_opts.lang, "With --explain: en (default) or zh");

@@ -8,6 +8,7 @@
 
 #include "sim/error.h"
 #include "tools/check_command.h"
+#include "tools/client_report.h"
 #include "tools/explain.h"
 #include "tools/redis_log.h"
 #include "tools/run_summary.h"
@@ -66,6 +67,42 @@ void print_verdicts(const RunResult& result, std::ostream& out) {
                      result.trace_records);
 }
 
+// Opens `path` for writing, unless it exists and --force was not given; false after saying why.
+bool open_output(const std::string& path, bool force, std::string_view option,
+                 std::ofstream& file, std::ostream& err) {
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec) && !force) {
+    err << fmt::format("redsim run: {} exists; add --force to let {} overwrite it\n", path,
+                       option);
+    return false;
+  }
+  file.open(path, std::ios::binary | std::ios::trunc);
+  if (!file) {
+    err << fmt::format("redsim run: cannot write {}\n", path);
+    return false;
+  }
+  return true;
+}
+
+nlohmann::json report_json(const Scenario& scenario, const ScenarioRun& run,
+                           const RunResult& result) {
+  nlohmann::json checks = nlohmann::json::array();
+  for (const CheckResult& c : result.checks) {
+    checks.push_back({{"passed", c.passed}, {"t_us", c.t.us}, {"message", c.message}});
+  }
+  nlohmann::json j = {{"scenario", scenario.name},
+                      {"file", scenario.file},
+                      {"seed", result.seed},
+                      {"until_us", result.until.us},
+                      {"trace_hash", fmt::format("{:016x}", result.trace_hash)},
+                      {"trace_records", result.trace_records},
+                      {"passed", result.passed()},
+                      {"checks", std::move(checks)}};
+  j["clients"] = result.clients ? client_report_json(scenario, run.history(), *result.clients)
+                                : nlohmann::json(nullptr);
+  return j;
+}
+
 }  // namespace
 
 int run_scenario_command(const RunCommandOptions& options, std::ostream& out,
@@ -96,17 +133,13 @@ int run_scenario_command(const RunCommandOptions& options, std::ostream& out,
     return kExitBadInput;
   }
   std::ofstream file;
-  if (!options.output.empty()) {
-    std::error_code ec;
-    if (std::filesystem::exists(options.output, ec) && !options.force) {
-      err << fmt::format("redsim run: {} exists; add --force to overwrite it\n", options.output);
-      return kExitBadInput;
-    }
-    file.open(options.output, std::ios::binary | std::ios::trunc);
-    if (!file) {
-      err << fmt::format("redsim run: cannot write {}\n", options.output);
-      return kExitBadInput;
-    }
+  if (!options.output.empty() && !open_output(options.output, options.force, "-o", file, err)) {
+    return kExitBadInput;
+  }
+  std::ofstream report_file;
+  if (!options.report.empty() &&
+      !open_output(options.report, options.force, "--report", report_file, err)) {
+    return kExitBadInput;
   }
   std::ostream& sink_out = options.output.empty() ? out : file;
   ScenarioRun run(*scenario, run_options);
@@ -122,7 +155,11 @@ int run_scenario_command(const RunCommandOptions& options, std::ostream& out,
   RunSummary summary;
   if (options.format == "summary") run.add_sink(&summary);
   RunResult result = run.run();
-  if (options.format == "summary") summary.print(sink_out, result.until);
+  if (options.format == "summary") {
+    summary.print(sink_out, result.until);
+    if (result.clients) print_client_report(sink_out, *scenario, run.history(), *result.clients);
+  }
+  if (report_file.is_open()) report_file << report_json(*scenario, run, result).dump(2) << "\n";
   print_verdicts(result, options.format == "jsonl" && options.output.empty() ? err : out);
   return result.passed() ? 0 : kExitFailed;
 }

@@ -16,7 +16,8 @@ struct RunCommandOptions {
   std::string format = "timeline";   // timeline | log | jsonl | summary
   std::string node;                  // log: this node's log only
   std::string output;                // -o FILE instead of standard output
-  bool force = false;                // -o may overwrite
+  std::string report;                // --report FILE: verdicts and the clients' report, as JSON
+  bool force = false;                // -o and --report may overwrite
   bool explain = false;              // a sentence under each replication event (timeline, log)
   std::optional<std::string> lang;   // with explain: en (default) | zh
 };

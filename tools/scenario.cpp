@@ -19,28 +19,8 @@ using jsonc::Value;
 using scenario_detail::Diagnostics;
 using scenario_detail::NodeIndex;
 using scenario_detail::ObjectReader;
+using scenario_detail::check_name;
 
-constexpr size_t kMaxNameLength = 64;
-
-// Node and client names appear in steps between spaces, commas, '|' and "->".
-bool valid_name(std::string_view name) {
-  auto ok = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == '-';
-  };
-  return !name.empty() && name.size() <= kMaxNameLength && name[0] != '.' && name[0] != '-' &&
-         std::all_of(name.begin(), name.end(), ok);
-}
-
-bool check_name(Diagnostics& d, const jsonc::Member& m, const std::string& path,
-                std::string_view what) {
-  if (valid_name(m.key)) return true;
-  d.error(m.key_pos, path,
-          fmt::format("invalid {} name {}: expected at most {} letters, digits, '_', '.' or "
-                      "'-', not starting with '.' or '-'",
-                      what, jsonc::quote(m.key), kMaxNameLength));
-  return false;
-}
 
 struct NodeRead {
   const Value* conf = nullptr;
@@ -131,95 +111,6 @@ void read_nodes(Diagnostics& d, const Value& value, Scenario& s,
   }
 }
 
-std::optional<sim::Duration> read_period(Diagnostics& d, const ObjectReader& r,
-                                         std::string_view key) {
-  const Value* v = r.get(key);
-  if (v == nullptr) return std::nullopt;
-  std::optional<sim::Duration> period = scenario_detail::read_duration(d, *v, r.path(key));
-  if (period && period->us == 0) {
-    d.error(v->pos, r.path(key), "expected a period longer than 0s");
-    return std::nullopt;
-  }
-  return period;
-}
-
-constexpr std::string_view kPinnedKeys[] = {"kind", "addr", "write_every", "read_every"};
-
-std::optional<ClientSpec> read_pinned(Diagnostics& d, const NodeIndex& nodes, const Value& v,
-                                      const std::string& path) {
-  ObjectReader r(d, v, path, kPinnedKeys);
-  bool ok = r.ok();
-  PinnedClient client;
-  std::optional<sim::Address> addr;
-  if (const Value* a = r.require("addr", "the address of the node it talks to")) {
-    addr = scenario_detail::read_address(d, *a, r.path("addr"));
-    if (addr && nodes.by_address(*addr) == nullptr) {
-      d.error(a->pos, r.path("addr"), nodes.unknown_address(*addr));
-      addr.reset();
-    }
-  }
-  ok = ok && addr.has_value();
-  client.addr = addr.value_or(sim::Address{});
-  for (auto [key, period] : {std::pair{"write_every", &client.write_every},
-                             std::pair{"read_every", &client.read_every}}) {
-    *period = read_period(d, r, key);
-    ok = ok && (period->has_value() || r.get(key) == nullptr);
-  }
-  if (r.ok() && r.get("write_every") == nullptr && r.get("read_every") == nullptr) {
-    d.error(v.pos, path, "expected \"write_every\" or \"read_every\" (or both): what the client "
-                         "does");
-    ok = false;
-  }
-  if (!ok) return std::nullopt;
-  return ClientSpec{"", client, {}};
-}
-
-// Client kinds by their "kind"; each reads its own options. Later kinds add rows.
-struct ClientKind {
-  std::string_view name;
-  std::optional<ClientSpec> (*read)(Diagnostics&, const NodeIndex&, const Value&,
-                                    const std::string&);
-};
-constexpr ClientKind kClientKinds[] = {{"pinned", read_pinned}};
-constexpr std::string_view kClientKindNames[] = {"pinned"};
-
-void read_client(Diagnostics& d, const NodeIndex& nodes, const jsonc::Member& m,
-                 const std::string& path, Scenario& s) {
-  if (!check_name(d, m, path, "client")) return;
-  if (nodes.by_name(m.key) != nullptr) {
-    d.error(m.key_pos, path, fmt::format("client name {} is also a node's name: names must be "
-                                         "unique", jsonc::quote(m.key)));
-  }
-  if (m.value.kind != Kind::kObject) {
-    d.error(m.value.pos, path, fmt::format("expected an object, got {}",
-                                           jsonc::kind_name(m.value.kind)));
-    return;
-  }
-  std::string kinds = scenario_detail::list_words(kClientKindNames);
-  const Value* kind = m.value.find("kind");
-  if (kind == nullptr) {
-    d.error(m.value.pos, path, fmt::format("missing \"kind\": expected {}", kinds));
-    return;
-  }
-  std::optional<std::string> name = scenario_detail::read_string(d, *kind, path + ".kind");
-  if (!name) return;
-  for (const ClientKind& k : kClientKinds) {
-    if (k.name != *name) continue;
-    if (std::optional<ClientSpec> client = k.read(d, nodes, m.value, path)) {
-      client->name = m.key;
-      client->source = {m.key_pos, path};
-      s.clients.push_back(std::move(*client));
-      // Said once per client, never silently: the engine runs no client yet.
-      d.warning(m.key_pos, path, "clients are not simulated yet: this one sends nothing in "
-                                 "the run (scenario steps with redis-cli do)");
-    }
-    return;
-  }
-  d.error(kind->pos, path + ".kind",
-          fmt::format("unknown client kind {}{}: expected {}", jsonc::quote(*name),
-                      scenario_detail::did_you_mean(*name, kClientKindNames), kinds));
-}
-
 constexpr std::string_view kTopKeys[] = {"name",  "description", "seed",  "nodes",    "clients",
                                          "steps", "until",       "expect", "redis-cli"};
 
@@ -271,24 +162,43 @@ void read_scenario(Diagnostics& d, const Value& root, Scenario& s) {
   }
   NodeIndex nodes(s.nodes);
   if (const Value* v = top.get("clients")) {
-    if (v->kind != Kind::kObject) {
-      d.error(v->pos, "clients", fmt::format("expected an object of clients by name, got {}",
-                                             jsonc::kind_name(v->kind)));
-    }
-    for (size_t i = 0; i < v->members.size() && !d.full(); ++i) {
-      const jsonc::Member& m = v->members[i];
-      read_client(d, nodes, m, jsonc::member_path("clients", m.key), s);
-    }
+    s.clients = scenario_detail::read_clients(d, nodes, *v, until, s.nodes);
   }
   if (const Value* v = top.get("steps")) {
     s.steps = scenario_detail::read_steps(d, nodes, *v, "steps", until);
   }
   if (const Value* v = top.get("expect")) {
-    s.expectations = scenario_detail::read_expectations(d, nodes, *v, "expect", until);
+    s.expectations = scenario_detail::read_expectations(d, nodes, *v, "expect", until, s.clients);
   }
 }
 
 }  // namespace
+
+namespace scenario_detail {
+
+constexpr size_t kMaxNameLength = 64;
+
+// Node and client names appear in steps between spaces, commas, '|' and "->".
+static bool valid_name(std::string_view name) {
+  auto ok = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '.' || c == '-';
+  };
+  return !name.empty() && name.size() <= kMaxNameLength && name[0] != '.' && name[0] != '-' &&
+         std::all_of(name.begin(), name.end(), ok);
+}
+
+bool check_name(Diagnostics& d, const jsonc::Member& m, const std::string& path,
+                std::string_view what) {
+  if (valid_name(m.key)) return true;
+  d.error(m.key_pos, path,
+          fmt::format("invalid {} name {}: expected at most {} letters, digits, '_', '.' or "
+                      "'-', not starting with '.' or '-'",
+                      what, jsonc::quote(m.key), kMaxNameLength));
+  return false;
+}
+
+}  // namespace scenario_detail
 
 std::string Diagnostic::to_string() const {
   std::string_view severity_name = severity == Severity::kError ? "error" : "warning";

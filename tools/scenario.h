@@ -4,7 +4,7 @@
 // The file is JSON with comments (tools/jsonc.h) holding one object:
 //   name (string, required), description (string), seed (integer 0..2^64-1, default 1),
 //   nodes (object, required: name -> {addr, conf, sentinel, start}), clients (object: name ->
-//   {kind, ...}), steps (array of {at, do}), until (duration, required), expect (array),
+//   {kind, ...}, see scenario_clients.cpp), steps (array of {at, do}), until (duration, required), expect (array),
 //   redis-cli ("one-shot" or "interactive", default one-shot).
 // Steps run in file order; "at" (default: the previous step's time) is the earliest time a
 // step runs, and a `wait until` holds back the steps after it. The `do` grammar and the
@@ -31,6 +31,8 @@
 #include <variant>
 #include <vector>
 
+#include "model/client_library.h"
+#include "model/workload.h"
 #include "sim/address.h"
 #include "sim/time.h"
 #include "tools/jsonc.h"
@@ -74,15 +76,15 @@ struct NodeSpec {
   std::string config_file() const;
 };
 
-// Clients: one options struct per kind ("kind" in the file); later kinds add alternatives.
-struct PinnedClient {  // "kind": "pinned": one connection to one address, no discovery
-  sim::Address addr;
-  std::optional<sim::Duration> write_every;  // at least one of the two is set
-  std::optional<sim::Duration> read_every;
-};
+// A simulated application (model/workload.h): a client library of one kind, its options, and
+// the writes and reads it makes. Addresses are resolved from node names at load time.
 struct ClientSpec {
   std::string name;
-  std::variant<PinnedClient> options;
+  std::string kind;  // as written: "pinned", "redis-py", ...
+  model::LibraryKind library = model::LibraryKind::kPinned;
+  model::LibraryOptions options;
+  model::WorkloadSpec workload;
+  sim::Time start;  // when its process starts
   Source source;
 };
 
@@ -212,10 +214,27 @@ struct Log {  // {"log": EVENT, "node": N?, "seen": bool?, "count": n?}
   bool seen = true;
   std::optional<int64_t> count;  // exactly this many (implies seen, unless 0)
 };
+// A bound on a number: "<= 50", "< 50", ">= 2", "> 2", "== 3" or 3, "1..5" (inclusive).
+struct Bound {
+  int64_t lo = INT64_MIN;
+  int64_t hi = INT64_MAX;
+  std::string text;  // as written, for messages
+  bool contains(int64_t v) const { return v >= lo && v <= hi; }
+};
+// What the clients experienced (model/history_check.h), checked at the end of the run:
+// {"lost_writes": BOUND, "client": C?}, {"stale_reads": BOUND, "client": C?} (counts, summed
+// over the clients, or of client C) and {"outage": BOUND, "client": C?} (the longest window
+// without an acknowledged write, durations: "<= 2.5s", "1.9s..2.6s").
+struct ClientMetric {
+  enum class Metric : uint8_t { kLostWrites, kStaleReads, kOutage };
+  Metric metric = Metric::kLostWrites;
+  std::optional<std::string> client;
+  Bound bound;  // counts, or microseconds for kOutage
+};
 }  // namespace expect
 
 using Check = std::variant<expect::NodeRole, expect::ReplicatesFrom, expect::KeyValue,
-                           expect::InfoField, expect::Log>;
+                           expect::InfoField, expect::Log, expect::ClientMetric>;
 
 struct Expectation {
   When when;

@@ -37,8 +37,36 @@ std::string describe(const Check& check) {
             if (e.count) return fmt::format("log event {}{} seen {} times", e.event, who, *e.count);
             return fmt::format("log event {}{} {}", e.event, who, e.seen ? "seen" : "not seen");
           },
+          [](const expect::ClientMetric& e) {
+            static constexpr const char* kNames[] = {"lost writes", "stale reads",
+                                                     "longest window without an acknowledged "
+                                                     "write"};
+            std::string who = e.client ? fmt::format(" of {}", *e.client) : "";
+            return fmt::format("{}{} {}", kNames[static_cast<int>(e.metric)], who, e.bound.text);
+          },
       },
       check);
+}
+
+// The metric an expectation reads from the history report.
+int64_t client_metric(const expect::ClientMetric& e, const model::HistoryReport& report,
+                      std::string& seen) {
+  using Metric = expect::ClientMetric::Metric;
+  int64_t value = 0;
+  for (const model::ClientReport& c : report.clients) {
+    if (e.client && c.name != *e.client) continue;
+    switch (e.metric) {
+      case Metric::kLostWrites: value += static_cast<int64_t>(c.lost.size()); break;
+      case Metric::kStaleReads: value += static_cast<int64_t>(c.stale_reads.size()); break;
+      case Metric::kOutage:
+        if (c.longest_no_ack) value = std::max(value, c.longest_no_ack->length().us);
+        break;
+    }
+  }
+  seen = e.metric == Metric::kOutage ? fmt::format("it was {}", sim::format_duration(
+                                                                    sim::Duration::micros(value)))
+                                     : fmt::format("it was {}", value);
+  return value;
 }
 
 }  // namespace
@@ -127,6 +155,18 @@ bool ScenarioRun::evaluate(const Check& check, std::string& seen) const {
             seen = fmt::format("seen {} times", count);
             if (e.count) return count == *e.count;
             return (count > 0) == e.seen;
+          },
+          [&](const expect::ClientMetric& e) {
+            if (!client_report_) {
+              seen = "the clients' history was not checked";
+              return false;
+            }
+            if (e.metric == expect::ClientMetric::Metric::kLostWrites &&
+                !client_report_->final_master) {
+              seen = "no master was running at the end to read the writes back from";
+              return false;
+            }
+            return e.bound.contains(client_metric(e, *client_report_, seen));
           },
       },
       check);

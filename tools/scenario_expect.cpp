@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "tools/scenario_reader.h"
 
@@ -13,7 +14,10 @@ namespace {
 using jsonc::Kind;
 using jsonc::Value;
 
-using KindReader = std::optional<Check> (*)(Diagnostics&, const NodeIndex&, const ObjectReader&);
+// The scenario's clients, for expectations about them.
+using Clients = std::vector<ClientSpec>;
+using KindReader = std::optional<Check> (*)(Diagnostics&, const NodeIndex&, const ObjectReader&,
+                                            const Clients&);
 
 struct ExpectKind {
   std::string_view key;                    // the key that tells this kind
@@ -28,7 +32,7 @@ std::optional<std::string> node_of(Diagnostics& d, const NodeIndex& nodes,
   return v == nullptr ? std::nullopt : nodes.read_node(d, *v, r.path(key));
 }
 
-std::optional<Check> read_role(Diagnostics& d, const NodeIndex& nodes, const ObjectReader& r) {
+std::optional<Check> read_role(Diagnostics& d, const NodeIndex& nodes, const ObjectReader& r, const Clients&) {
   std::optional<std::string> node = node_of(d, nodes, r, "node", "the node to check");
   const Value* v = r.get("role");
   std::optional<std::string> role = read_string(d, *v, r.path("role"));
@@ -43,7 +47,7 @@ std::optional<Check> read_role(Diagnostics& d, const NodeIndex& nodes, const Obj
 }
 
 std::optional<Check> read_replicates_from(Diagnostics& d, const NodeIndex& nodes,
-                                          const ObjectReader& r) {
+                                          const ObjectReader& r, const Clients&) {
   std::optional<std::string> node = node_of(d, nodes, r, "node", "the replica to check");
   std::optional<std::string> master = nodes.read_node(d, *r.get("replicates_from"),
                                                       r.path("replicates_from"));
@@ -56,7 +60,7 @@ std::optional<Check> read_replicates_from(Diagnostics& d, const NodeIndex& nodes
   return expect::ReplicatesFrom{*node, *master};
 }
 
-std::optional<Check> read_key(Diagnostics& d, const NodeIndex& nodes, const ObjectReader& r) {
+std::optional<Check> read_key(Diagnostics& d, const NodeIndex& nodes, const ObjectReader& r, const Clients&) {
   std::optional<std::string> node = node_of(d, nodes, r, "node", "the node to read the key on");
   std::optional<std::string> key = read_string(d, *r.get("key"), r.path("key"));
   const Value* v = r.require("value", "the value, or null for a missing key");
@@ -114,7 +118,7 @@ bool read_info_op(Diagnostics& d, const NodeIndex& nodes, const ObjectReader& r,
   return n.has_value();
 }
 
-std::optional<Check> read_info(Diagnostics& d, const NodeIndex& nodes, const ObjectReader& r) {
+std::optional<Check> read_info(Diagnostics& d, const NodeIndex& nodes, const ObjectReader& r, const Clients&) {
   expect::InfoField check;
   std::optional<std::string> node = node_of(d, nodes, r, "node", "the node whose INFO to read");
   check.node = node.value_or("");
@@ -133,7 +137,7 @@ std::optional<Check> read_info(Diagnostics& d, const NodeIndex& nodes, const Obj
   return check;
 }
 
-std::optional<Check> read_log(Diagnostics& d, const NodeIndex& nodes, const ObjectReader& r) {
+std::optional<Check> read_log(Diagnostics& d, const NodeIndex& nodes, const ObjectReader& r, const Clients&) {
   expect::Log check;
   const Value& event = *r.get("log");
   std::optional<std::string> name = read_string(d, event, r.path("log"));
@@ -162,12 +166,131 @@ std::optional<Check> read_log(Diagnostics& d, const NodeIndex& nodes, const Obje
   return check;
 }
 
+// One end of a bound: a count, or a duration for the outage (in microseconds).
+std::optional<int64_t> bound_value(std::string_view text, bool duration) {
+  if (duration) {
+    try {
+      return sim::parse_duration(text).us;
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  }
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n < 0) return std::nullopt;
+  return n;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+// "<= X", "< X", ">= X", "> X", "== X", "X", "X..Y"; a count may also be a JSON number.
+std::optional<expect::Bound> read_bound(Diagnostics& d, const Value& v, const std::string& path,
+                                        bool duration) {
+  std::string_view unit = duration ? "a duration such as 2.5s" : "a count";
+  std::string format = fmt::format(
+      "expected {}{} or a bound: \"<= X\", \"< X\", \">= X\", \"> X\", \"X..Y\"",
+      unit, duration ? "" : " (a number)");
+  expect::Bound b;
+  std::string text;
+  if (v.kind == Kind::kNumber && !duration) {
+    text = v.text;
+  } else if (v.kind == Kind::kString) {
+    text = v.text;
+  } else {
+    d.error(v.pos, path, fmt::format("{}, got {}", format, jsonc::kind_name(v.kind)));
+    return std::nullopt;
+  }
+  b.text = text;
+  std::string_view t = trim(text);
+  auto bad = [&] {
+    d.error(v.pos, path, fmt::format("{}, got {}", format, jsonc::quote(text)));
+    return std::nullopt;
+  };
+  if (size_t dots = t.find(".."); dots != std::string_view::npos) {
+    std::optional<int64_t> lo = bound_value(trim(t.substr(0, dots)), duration);
+    std::optional<int64_t> hi = bound_value(trim(t.substr(dots + 2)), duration);
+    if (!lo || !hi) return bad();
+    if (*lo > *hi) {
+      d.error(v.pos, path, fmt::format("expected X..Y with X at most Y, got {}",
+                                       jsonc::quote(text)));
+      return std::nullopt;
+    }
+    b.lo = *lo;
+    b.hi = *hi;
+    return b;
+  }
+  static constexpr std::string_view kOps[] = {"<=", ">=", "==", "<", ">"};
+  std::string_view op;
+  for (std::string_view o : kOps) {
+    if (t.starts_with(o)) {
+      op = o;
+      break;
+    }
+  }
+  std::optional<int64_t> x = bound_value(trim(t.substr(op.size())), duration);
+  if (!x) return bad();
+  if (op == "<=") b.hi = *x;
+  if (op == "<") b.hi = *x - 1;
+  if (op == ">=") b.lo = *x;
+  if (op == ">") b.lo = *x + 1;
+  if (op.empty() || op == "==") b.lo = b.hi = *x;
+  return b;
+}
+
+std::optional<Check> read_client_metric(Diagnostics& d, const NodeIndex&, const ObjectReader& r,
+                                        const Clients& clients) {
+  using Metric = expect::ClientMetric::Metric;
+  expect::ClientMetric check;
+  std::string_view key = r.get("lost_writes") ? "lost_writes"
+                         : r.get("stale_reads") ? "stale_reads"
+                                                : "outage";
+  check.metric = key == "lost_writes"   ? Metric::kLostWrites
+                 : key == "stale_reads" ? Metric::kStaleReads
+                                        : Metric::kOutage;
+  bool ok = true;
+  if (clients.empty()) {
+    d.error(r.value().pos, r.path(), fmt::format("\"{}\" is about the scenario's clients, and "
+                                                 "it has none: add \"clients\"", key));
+    ok = false;
+  }
+  if (const Value* v = r.get("client")) {
+    std::optional<std::string> name = read_string(d, *v, r.path("client"));
+    auto known = [&](const std::string& n) {
+      return std::any_of(clients.begin(), clients.end(),
+                         [&](const ClientSpec& c) { return c.name == n; });
+    };
+    if (name && !known(*name)) {
+      std::vector<std::string_view> names;
+      for (const ClientSpec& c : clients) names.push_back(c.name);
+      d.error(v->pos, r.path("client"),
+              fmt::format("unknown client {}{}{}", jsonc::quote(*name),
+                          did_you_mean(*name, names),
+                          names.empty() ? "" : ": expected " + list_words(names)));
+      name.reset();
+    }
+    ok = ok && name.has_value();
+    check.client = name;
+  }
+  std::optional<expect::Bound> bound =
+      read_bound(d, *r.get(key), r.path(key), check.metric == Metric::kOutage);
+  if (!ok || !bound) return std::nullopt;
+  check.bound = std::move(*bound);
+  return check;
+}
+
 constexpr std::string_view kRoleKeys[] = {"node", "role", "at", "by"};
 constexpr std::string_view kReplicatesKeys[] = {"node", "replicates_from", "at", "by"};
 constexpr std::string_view kKeyKeys[] = {"node", "key", "value", "at", "by"};
 constexpr std::string_view kInfoKeys[] = {"node",    "info",    "equals", "at_least",
                                           "at_most", "same_as", "at",     "by"};
 constexpr std::string_view kLogKeys[] = {"log", "node", "seen", "count", "by"};
+constexpr std::string_view kLostKeys[] = {"lost_writes", "client"};
+constexpr std::string_view kStaleKeys[] = {"stale_reads", "client"};
+constexpr std::string_view kOutageKeys[] = {"outage", "client"};
 
 constexpr ExpectKind kExpectKinds[] = {
     {"role", kRoleKeys, read_role},
@@ -175,8 +298,12 @@ constexpr ExpectKind kExpectKinds[] = {
     {"key", kKeyKeys, read_key},
     {"info", kInfoKeys, read_info},
     {"log", kLogKeys, read_log},
+    {"lost_writes", kLostKeys, read_client_metric},
+    {"stale_reads", kStaleKeys, read_client_metric},
+    {"outage", kOutageKeys, read_client_metric},
 };
-constexpr std::string_view kKindKeys[] = {"role", "replicates_from", "key", "info", "log"};
+constexpr std::string_view kKindKeys[] = {"role", "replicates_from", "key",        "info",
+                                          "log",  "lost_writes",     "stale_reads", "outage"};
 
 // The kind the object's keys tell, or nullptr after reporting none or several.
 const ExpectKind* kind_of(Diagnostics& d, const Value& item, const std::string& path) {
@@ -219,7 +346,8 @@ std::optional<When> read_when(Diagnostics& d, const ObjectReader& r,
 
 std::vector<Expectation> read_expectations(Diagnostics& d, const NodeIndex& nodes,
                                            const Value& expect, const std::string& path,
-                                           const std::optional<Until>& until) {
+                                           const std::optional<Until>& until,
+                                           const std::vector<ClientSpec>& clients) {
   std::vector<Expectation> out;
   if (expect.kind != Kind::kArray) {
     d.error(expect.pos, path, fmt::format("expected an array of expectations, got {}",
@@ -238,7 +366,7 @@ std::vector<Expectation> read_expectations(Diagnostics& d, const NodeIndex& node
     if (kind == nullptr) continue;
     ObjectReader r(d, item, item_path, kind->keys);
     std::optional<When> when = read_when(d, r, until);
-    std::optional<Check> check = kind->read(d, nodes, r);
+    std::optional<Check> check = kind->read(d, nodes, r, clients);
     if (when && check) out.push_back({*when, std::move(*check), {item.pos, item_path}});
   }
   return out;

@@ -50,6 +50,10 @@ class Diagnostics {
   std::optional<Diagnostic> last_;  // once full(): where checking stopped
 };
 
+// A node or client name as steps can write it: reports anything else.
+bool check_name(Diagnostics& d, const jsonc::Member& m, const std::string& path,
+                std::string_view what);
+
 // The candidate nearest to `given` by edit distance, when near enough to be a typo.
 std::optional<std::string_view> closest(std::string_view given,
                                         std::span<const std::string_view> candidates);
@@ -132,12 +136,18 @@ class NodeIndex {
 // Checks one node's `conf` as redis-server / redis-sentinel would load it (scenario_conf.cpp).
 void check_node_config(Diagnostics& d, const NodeIndex& nodes, const NodeSpec& node,
                        const jsonc::Value* conf, const std::string& conf_path);
+// Reads `clients` (scenario_clients.cpp).
+std::vector<ClientSpec> read_clients(Diagnostics& d, const NodeIndex& nodes,
+                                     const jsonc::Value& clients,
+                                     const std::optional<Until>& until,
+                                     const std::vector<NodeSpec>& all_nodes);
 // Reads `steps` (scenario_steps.cpp).
 std::vector<Step> read_steps(Diagnostics& d, const NodeIndex& nodes, const jsonc::Value& steps,
                              const std::string& path, const std::optional<Until>& until);
 // Reads `expect` (scenario_expect.cpp).
 std::vector<Expectation> read_expectations(Diagnostics& d, const NodeIndex& nodes,
                                            const jsonc::Value& expect, const std::string& path,
-                                           const std::optional<Until>& until);
+                                           const std::optional<Until>& until,
+                                           const std::vector<ClientSpec>& clients);
 
 }  // namespace tools::scenario_detail

@@ -52,6 +52,7 @@ ScenarioRun::ScenarioRun(const Scenario& scenario, RunOptions options)
                                             [](sim::Env& env) {
                                               return std::make_unique<CliSession>(env);
                                             }});
+  add_clients();
 }
 
 ScenarioRun::~ScenarioRun() = default;
@@ -77,6 +78,8 @@ RunResult ScenarioRun::run() {
     world_.queue().schedule(node.start, [this, id] { world_.start(id); });
   }
   world_.start(cli_node_);
+  // The clients' history is checked at the end, before the expectations that read it.
+  if (!scenario_.clients.empty()) world_.queue().schedule(until_, [this] { check_clients(); });
   for (const Expectation& e : scenario_.expectations) schedule_expectation(e);
   start_next_step();
   world_.run_until(until_);
@@ -91,6 +94,7 @@ RunResult ScenarioRun::run() {
   result.seed = seed_;
   result.until = until_;
   result.checks = checks_;
+  result.clients = client_report_;
   result.trace_hash = world_.trace().hash();
   result.trace_records = world_.trace().records();
   return result;

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "model/history.h"
+#include "model/history_check.h"
 #include "sim/world.h"
 #include "tools/scenario.h"
 
@@ -48,6 +50,8 @@ struct RunResult {
   uint64_t trace_hash = 0;
   uint64_t trace_records = 0;
   std::vector<CheckResult> checks;
+  // What the scenario's clients experienced; set when it has clients.
+  std::optional<model::HistoryReport> clients;
   bool passed() const;
 };
 
@@ -60,6 +64,8 @@ class ScenarioRun {
   void add_sink(sim::TraceSink* sink) { world_.trace().add_sink(sink); }
   RunResult run();
   sim::World& world() { return world_; }
+  // Every call the clients made (complete once run() returns).
+  const model::History& history() const { return history_; }
 
  private:
   // Every trace record's event, for the `log` expectations.
@@ -89,6 +95,13 @@ class ScenarioRun {
               std::string_view text);
   sim::NodeId node_id(const std::string& name) const;
   std::optional<std::string> info_field(const std::string& node, const std::string& field) const;
+  // --- scenario_clients_run.cpp ---
+  void add_clients();
+  // The node whose data is final for the clients: the master most Sentinels name (for the first
+  // sentinel-aware client's master name, or their only one), else the top of the replication
+  // chain of the first pinned client's server; nullopt when it is not running.
+  std::optional<sim::NodeId> final_master() const;
+  void check_clients();
 
   const Scenario& scenario_;
   uint64_t seed_;
@@ -99,6 +112,8 @@ class ScenarioRun {
   size_t next_step_ = 0;
   bool step_running_ = false;
   std::vector<CheckResult> checks_;
+  model::History history_;
+  std::optional<model::HistoryReport> client_report_;
 };
 
 }  // namespace tools

@@ -77,10 +77,11 @@ TEST_CASE("scenario: a valid file gives the typed scenario, nodes in file order"
   CHECK(s.find_node("s") == &s.nodes[1]);
   CHECK(s.find_node("x") == nullptr);
   REQUIRE(s.clients.size() == 1);
-  const auto& pinned = std::get<tools::PinnedClient>(s.clients[0].options);
-  CHECK(pinned.addr.to_string() == "127.0.0.1:6379");
-  CHECK(pinned.write_every == sim::Duration::millis(10));
-  CHECK_FALSE(pinned.read_every);
+  const tools::ClientSpec& pinned = s.clients[0];
+  CHECK(pinned.kind == "pinned");
+  CHECK(pinned.options.server->to_string() == "127.0.0.1:6379");
+  CHECK(pinned.workload.write_every == sim::Duration::millis(10));
+  CHECK_FALSE(pinned.workload.read_every);
 }
 
 TEST_CASE("scenario: the top level") {
@@ -277,14 +278,13 @@ TEST_CASE("scenario: clients") {
   auto clients = [](std::string_view members) {
     return diagnostics(scenario_with("\"clients\": {\n" + std::string(members) + "}"));
   };
-  CHECK(clients(R"("app": {"kind": "pinned", "addr": "127.0.0.1:6379", "read_every": "1s"})") ==
-        test::Lines{"4:1 clients.app: clients are not simulated yet: this one sends nothing in "
-                    "the run (scenario steps with redis-cli do)"});
+  CHECK(clients(R"("app": {"kind": "pinned", "addr": "127.0.0.1:6379", "read_every": "1s"})")
+            .empty());
   CHECK(clients(R"("app": {"addr": "127.0.0.1:6379"})") ==
-        test::Lines{"4:8 clients.app: missing \"kind\": expected pinned"});
+        test::Lines{"4:8 clients.app: missing \"kind\": expected pinned or redis-py"});
   CHECK(clients(R"("app": {"kind": "pined"})") ==
         test::Lines{"4:17 clients.app.kind: unknown client kind \"pined\" (did you "
-                                 "mean \"pinned\"?): expected pinned"});
+                                 "mean \"pinned\"?): expected pinned or redis-py"});
   CHECK(clients(R"("app": [])") ==
         test::Lines{"4:8 clients.app: expected an object, got an array"});
   CHECK(clients(R"("master": {"kind": "pinned", "addr": "127.0.0.1:6379", "write_evry": "1s"})") ==
@@ -294,7 +294,8 @@ TEST_CASE("scenario: clients") {
             "4:11 clients.master: expected \"write_every\" or \"read_every\" (or both): what the "
             "client does",
             "4:56 clients.master.write_evry: unknown key \"write_evry\" (did you mean "
-            "\"write_every\"?): expected kind, addr, write_every or read_every"});
+            "\"write_every\"?): expected kind, write_every, read_every, write, keys, timeout, "
+            "connect_timeout, start, stop, addr or read_addr"});
   CHECK(clients(R"("app": {"kind": "pinned", "addr": "127.0.0.1:6399", "write_every": "0s"})") ==
         test::Lines{"4:35 clients.app.addr: no node has the address 127.0.0.1:6399 "
                                  "(did you mean 127.0.0.1:6379, node \"master\"?)",
