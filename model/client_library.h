@@ -33,6 +33,13 @@ struct Outcome {
 // Which servers a call is for.
 enum class Target : uint8_t { kMaster, kReplica };
 
+// ioredis's reconnectOnError(err) return values (Redis.handleReconnection).
+enum class ReconnectOnError : uint8_t {
+  kNone,       // null / false: the error goes to the caller
+  kReconnect,  // true or 1: reconnect, and the error goes to the caller
+  kResend,     // 2: reconnect, and the command is sent again once connected
+};
+
 struct LibraryOptions {
   std::string master_name;                   // the monitored master's name (sentinel-aware kinds)
   std::vector<sim::Address> sentinels;       // in the order the application lists them
@@ -46,6 +53,11 @@ struct LibraryOptions {
   int retries = 0;
   sim::Duration backoff_base = sim::Duration::millis(1000);
   sim::Duration backoff_cap = sim::Duration::millis(10000);
+  // ioredis: commandTimeout, after which a command's promise rejects with "Command timed out"
+  // (the command stays queued or in flight); none by default.
+  std::optional<sim::Duration> command_timeout;
+  // ioredis: what a reconnectOnError that recognises READONLY returns (none by default).
+  ReconnectOnError reconnect_on_readonly = ReconnectOnError::kNone;
 };
 
 class ClientLibrary {
@@ -58,7 +70,12 @@ class ClientLibrary {
 };
 
 // The library kinds a scenario can name.
-enum class LibraryKind : uint8_t { kPinned, kRedisPy };
+enum class LibraryKind : uint8_t {
+  kPinned,
+  kRedisPy,
+  kIoredis,  // ioredis 5: new Redis({sentinels, name, role})
+  kJedis,    // Jedis 4.x / 5.x: JedisSentinelPool
+};
 
 std::unique_ptr<ClientLibrary> make_library(LibraryKind kind, sim::Env& env,
                                             ClientSockets& sockets, const LibraryOptions& options);
