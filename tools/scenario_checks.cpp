@@ -63,9 +63,10 @@ int64_t client_metric(const expect::ClientMetric& e, const model::HistoryReport&
         break;
     }
   }
-  seen = e.metric == Metric::kOutage ? fmt::format("it was {}", sim::format_duration(
-                                                                    sim::Duration::micros(value)))
-                                     : fmt::format("it was {}", value);
+  seen = e.metric == Metric::kOutage
+             ? fmt::format("it was {}", sim::format_seconds(sim::kTimeZero +
+                                                            sim::Duration::micros(value)))
+             : fmt::format("it was {}", value);
   return value;
 }
 

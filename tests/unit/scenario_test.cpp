@@ -335,8 +335,8 @@ TEST_CASE("scenario: expectations, their kinds and when they are checked") {
 TEST_CASE("scenario: expectation errors") {
   using V = test::Lines;
   CHECK(expect_errors(R"({"node": "master"})") ==
-        V{"1 expect[0]: expected one of the keys role, replicates_from, key, info or log: what "
-          "to check"});
+        V{"1 expect[0]: expected one of the keys role, replicates_from, key, info, log, "
+          "lost_writes, stale_reads or outage: what to check"});
   CHECK(expect_errors(R"({"role": "master", "key": "k"})") ==
         V{"20 expect[0].key: \"role\" and \"key\" check different things: write two "
           "expectations"});
@@ -406,7 +406,7 @@ TEST_CASE("scenario: redsim check prints a summary, or each problem, and its exi
                            "expected name, description, seed, nodes, clients, steps, until, "
                            "expect or redis-cli\n" +
                          bad + ":4:27: error: clients.m.kind: unknown client kind \"x\": expected "
-                               "pinned\n" +
+                               "pinned or redis-py\n" +
                          bad + ": 2 errors, 0 warnings\n");
   err.str("");
   CHECK_FALSE(tools::load_scenario_file(bad, err));  // what `redsim run` does first
@@ -441,4 +441,51 @@ TEST_CASE("scenario: fuzzing the loader never crashes and every error is inside 
     for (int i = 0; i < mutations; ++i) text = test::mutate(std::move(text));
     RC_CLASSIFY(check(text), "still valid");
   }));
+}
+
+TEST_CASE("scenario: sentinel-aware clients and the expectations about clients") {
+  auto clients = [](std::string_view members, std::string_view expect = "[]") {
+    return diagnostics(scenario_with("\"clients\": {\n" + std::string(members) +
+                                     "},\n\"expect\": " + std::string(expect)));
+  };
+  tools::LoadResult r = load_scenario("t.jsonc", scenario_with(R"("clients": {"app": {
+    "kind": "redis-py", "master": "mymaster", "write_every": "5ms", "write": "INCR",
+    "keys": 4, "read_every": "1s", "read_from": "replicas", "retries": 3,
+    "timeout": "1s", "start": "2s", "stop": "50s"}})"));
+  REQUIRE(r.scenario);
+  const tools::ClientSpec& app = r.scenario->clients.at(0);
+  CHECK(app.library == model::LibraryKind::kRedisPy);
+  CHECK(app.options.master_name == "mymaster");
+  REQUIRE(app.options.sentinels.size() == 1);  // every sentinel node monitoring mymaster
+  CHECK(app.options.sentinels[0].to_string() == "127.0.0.1:26379");
+  CHECK(app.options.retries == 3);
+  CHECK(app.options.socket_timeout == sim::Duration::seconds(1));
+  CHECK(app.workload.write_command == model::WriteCommand::kIncr);
+  CHECK(app.workload.keys == 4);
+  CHECK(app.workload.read_from == model::Target::kReplica);
+  CHECK(app.start == sim::kTimeZero + sim::Duration::seconds(2));
+  CHECK(app.workload.stop == sim::Duration::seconds(48));  // counted from its start
+
+  CHECK(clients(R"("app": {"kind": "redis-py", "master": "mymastr", "write_every": "5ms"})") ==
+        test::Lines{"4:39 clients.app.master: no sentinel node monitors \"mymastr\" (did you "
+                    "mean \"mymaster\"?): expected mymaster"});
+  CHECK(clients(R"("app": {"kind": "redis-py", "master": "mymaster", "write_every": "5ms",
+                           "sentinels": ["master"], "write": "DEL", "read_from": "replica"})") ==
+        test::Lines{"5:42 clients.app.sentinels[0]: node \"master\" is not a sentinel",
+                    "5:62 clients.app.write: unknown write command \"DEL\": expected SET, "
+                    "INCR or SADD",
+                    "5:82 clients.app.read_from: expected \"master\" or \"replicas\", got "
+                    "\"replica\""});
+  CHECK(clients(R"("app": {"kind": "pinned", "addr": "127.0.0.1:6379", "write_every": "5ms"})",
+                R"([{"lost_writes": "<= x"}, {"outage": "3s..2s", "client": "ap"},
+                    {"stale_reads": 0, "at": "5s"}])") ==
+        test::Lines{"5:28 expect[0].lost_writes: expected a count (a number) or a bound: "
+                    "\"<= X\", \"< X\", \">= X\", \"> X\", \"X..Y\", got \"<= x\"",
+                    "5:48 expect[1].outage: expected X..Y with X at most Y, got \"3s..2s\"",
+                    "5:68 expect[1].client: unknown client \"ap\" (did you mean \"app\"?): "
+                    "expected app",
+                    "6:40 expect[2].at: unknown key \"at\": expected stale_reads or client"});
+  CHECK(diagnostics(scenario_with(R"("expect": [{"lost_writes": 0}])")) ==
+        test::Lines{"3:12 expect[0]: \"lost_writes\" is about the scenario's clients, and it "
+                    "has none: add \"clients\""});
 }
