@@ -36,7 +36,8 @@ constexpr std::string_view kConnectionClosed = "Connection is closed.";
 // plain 'close' without one.
 std::string socket_error(ConnFailure failure, const sim::Address& addr) {
   switch (failure) {
-    case ConnFailure::kRefused: return fmt::format("Error: connect ECONNREFUSED {}", addr.to_string());
+    case ConnFailure::kRefused:
+      return fmt::format("Error: connect ECONNREFUSED {}", addr.to_string());
     case ConnFailure::kConnectTimeout: return "Error: connect ETIMEDOUT";  // Redis.js _connect
     case ConnFailure::kReset: return "Error: read ECONNRESET";
     case ConnFailure::kReadTimeout:     // never: no socket timeout is set
@@ -59,6 +60,17 @@ std::string_view info_field(std::string_view info, std::string_view name) {
     start = end + 2;
   }
   return {};
+}
+
+// _readyCheck on a server still loading its data: when to ask again,
+// min(maxLoadingRetryTime, (loading_eta_seconds || 1) * 1000) ms; nullopt once loaded.
+std::optional<sim::Duration> loading_retry(std::string_view info) {
+  std::string_view loading = info_field(info, "loading");
+  if (loading.empty() || loading == "0") return std::nullopt;
+  int64_t eta = 1;
+  std::string_view eta_text = info_field(info, "loading_eta_seconds");
+  if (!eta_text.empty()) std::from_chars(eta_text.data(), eta_text.data() + eta_text.size(), eta);
+  return std::min(kMaxLoadingRetryTime, sim::Duration::seconds(eta));
 }
 
 // Command.js: one call, from sendCommand until its promise settles.
@@ -286,13 +298,8 @@ class IoredisClient::Instance {
         return stream_closed(ConnFailure::kNone);
       }
       std::string_view info = r.reply.str;
-      std::string_view loading = info_field(info, "loading");
-      if (!loading.empty() && loading != "0") {
-        int64_t eta = 1;
-        std::string_view eta_text = info_field(info, "loading_eta_seconds");
-        if (!eta_text.empty()) std::from_chars(eta_text.data(), eta_text.data() + eta_text.size(), eta);
-        sim::Duration retry = std::min(kMaxLoadingRetryTime, sim::Duration::seconds(eta));
-        env_.after(retry, [this, epoch] {
+      if (std::optional<sim::Duration> retry = loading_retry(info)) {
+        env_.after(*retry, [this, epoch] {
           if (epoch == connection_epoch_ && status_ == Status::kConnect) ready_check();
         });
         return;

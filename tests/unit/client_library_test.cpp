@@ -129,6 +129,51 @@ TEST_CASE("ioredis: writes during the outage wait offline and complete on the pr
   }
 }
 
+TEST_CASE("ioredis: a write queued through 20 failed reconnects fails MaxRetriesPerRequestError") {
+  // No replica: Sentinel cannot fail over and keeps naming the dead master, which refuses.
+  SentinelSettings settings = down_after_1s();
+  settings.replicas = 0;
+  SentinelWorld w(settings);
+  model::History history;
+  add_app(w, history, model::LibraryKind::kIoredis, sentinel_options({26379, 26380, 26381}),
+          writes_every(ms(100)));
+  w.run_for(ms(1050));
+  sim::Time kill = w.world.now();
+  w.world.crash(w.master);
+  w.run_for(sim::Duration::seconds(15));
+
+  std::vector<const model::Operation*> after = ops_between(history, kill, w.world.now());
+  REQUIRE(after.size() == 1);  // completed; the next one is still queued
+  const model::Operation& op = *after[0];
+  CHECK(op.result == Result::kError);  // queued offline, never written
+  CHECK(op.error ==
+        "MaxRetriesPerRequestError: Reached the max retries per request limit (which is 20). "
+        "Refer to \"maxRetriesPerRequest\" option for details.");
+  // retryStrategy's delays before the 21st attempt: 50 + 100 + ... + 1000 ms = 10.5 s.
+  CHECK(op.completed - op.invoked > ms(10500));
+  CHECK(op.completed - op.invoked < ms(12000));
+}
+
+TEST_CASE("ioredis: READONLY goes to the caller by default") {
+  SentinelWorld w;
+  model::History history;
+  add_app(w, history, model::LibraryKind::kIoredis, sentinel_options({26379, 26380, 26381}),
+          writes_every(ms(100)));
+  w.run_for(ms(1050));
+  // The master turned into a replica under the client's open connection.
+  REQUIRE(w.run(6379, {"REPLICAOF", "127.0.0.1", "6380"}).str == "OK");
+  w.run_for(ms(500));
+
+  std::vector<const model::Operation*> after = ops_between(history, w.world.now() - ms(450),
+                                                           w.world.now());
+  REQUIRE(after.size() >= 4);
+  for (const model::Operation* op : after) {
+    CHECK(op->result == Result::kError);
+    CHECK(op->error == "ReplyError: READONLY You can't write against a read only replica.");
+    CHECK(op->server == local(6379));
+  }
+}
+
 TEST_CASE("ioredis: a server whose INFO says role:slave is not used; the next sentinel is") {
   SentinelWorld w;
   // A Sentinel that names a replica as the master (as one still reporting a demoted master
