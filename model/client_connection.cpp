@@ -37,18 +37,23 @@ void ServerConnection::connect(const sim::Address& addr, sim::Duration timeout, 
   });
 }
 
-void ServerConnection::call(const std::vector<std::string>& argv, sim::Duration timeout,
-                            Done done) {
+void ServerConnection::call(const std::vector<std::string>& argv,
+                            std::optional<sim::Duration> timeout, Done done) {
   std::string bytes;
   append_command(bytes, std::span<const std::string>(argv));
   env_.send(socket_, bytes);
-  sim::TimerId timer = env_.after(timeout, [this] {
-    // The library gives up on this reply; the connection can no longer be trusted to pair
-    // replies with commands, so every library closes it (redis-py disconnects on any error).
-    fail_all(ConnFailure::kReadTimeout);
-  });
+  sim::TimerId timer;
+  if (timeout) {
+    timer = env_.after(*timeout, [this] {
+      // The library gives up on this reply; the connection can no longer be trusted to pair
+      // replies with commands, so every library closes it (redis-py disconnects on any error).
+      fail_all(ConnFailure::kReadTimeout);
+    });
+  }
   pending_.push_back({std::move(done), timer});
 }
+
+void ServerConnection::await_reply(Done done) { pending_.push_back({std::move(done), {}}); }
 
 void ServerConnection::disconnect() { close_socket(); }
 

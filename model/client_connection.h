@@ -9,6 +9,7 @@
 
 #include <deque>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,8 +58,12 @@ class ServerConnection {
 
   // REQUIRES: state() == kDisconnected. `done` gets kNone once connected.
   void connect(const sim::Address& addr, sim::Duration timeout, Done done);
-  // REQUIRES: state() == kConnected. Replies come back in order.
-  void call(const std::vector<std::string>& argv, sim::Duration timeout, Done done);
+  // REQUIRES: state() == kConnected. Replies come back in order; no `timeout`: wait as long as
+  // the connection lives (ioredis without commandTimeout, a subscriber).
+  void call(const std::vector<std::string>& argv, std::optional<sim::Duration> timeout,
+            Done done);
+  // Waits for the next reply without sending anything: a pushed pub/sub message.
+  void await_reply(Done done);
   // Closes the socket; calls still pending are dropped without a callback.
   void disconnect();
 

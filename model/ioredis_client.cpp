@@ -14,10 +14,6 @@
 namespace model {
 namespace {
 
-// Without commandTimeout ioredis waits for a reply as long as the connection lives; a
-// ServerConnection call needs a bound, so this one is beyond any run.
-constexpr sim::Duration kNoTimeout = sim::Duration::seconds(int64_t{1} << 30);
-
 // RedisOptions.js defaults.
 constexpr int kMaxRetriesPerRequest = 20;
 sim::Duration retry_strategy(int times) {  // retryStrategy: min(times * 50, 2000)
@@ -125,7 +121,7 @@ class IoredisClient::Instance {
   void write(CommandPtr command) {
     command->written = true;
     command_queue_->push_back(command);
-    stream_.call(command->argv, kNoTimeout,
+    stream_.call(command->argv, std::nullopt,
                  [this, epoch = connection_epoch_, command](CallResult r) {
                    if (!r.ok()) return stream_failed(epoch, r.failure);
                    // DataHandler: each reply settles the oldest command in flight.
@@ -225,7 +221,7 @@ class IoredisClient::Instance {
 
   // resolveMaster: get-master-addr-by-name, then updateSentinels, which must succeed too.
   void resolve_master(const Resolved& then) {
-    sentinel_.call({"SENTINEL", "get-master-addr-by-name", options_.master_name}, kNoTimeout,
+    sentinel_.call({"SENTINEL", "get-master-addr-by-name", options_.master_name}, std::nullopt,
                    [this, then](CallResult r) {
                      if (auto error = rejection(r)) return finish_resolve(then, {}, *error);
                      std::optional<sim::Address> master = sentinel_reply::master_address(r.reply);
@@ -236,7 +232,7 @@ class IoredisClient::Instance {
   // updateSentinels: the sentinels this one knows that are not flagged disconnected join the
   // end of the list.
   void update_sentinels(const Resolved& then, std::optional<sim::Address> master) {
-    sentinel_.call({"SENTINEL", "sentinels", options_.master_name}, kNoTimeout,
+    sentinel_.call({"SENTINEL", "sentinels", options_.master_name}, std::nullopt,
                    [this, then, master](CallResult r) {
                      if (auto error = rejection(r)) return finish_resolve(then, {}, *error);
                      for (const RespValue& entry : r.reply.elements) {
@@ -257,7 +253,7 @@ class IoredisClient::Instance {
   // drawn at random (utils sample); none: no address.
   void resolve_slave(const Resolved& then) {
     sentinel_.call(
-        {"SENTINEL", "slaves", options_.master_name}, kNoTimeout, [this, then](CallResult r) {
+        {"SENTINEL", "slaves", options_.master_name}, std::nullopt, [this, then](CallResult r) {
           if (auto error = rejection(r)) return finish_resolve(then, {}, *error);
           std::vector<sim::Address> available;
           for (const RespValue& entry : r.reply.elements) {
@@ -289,7 +285,7 @@ class IoredisClient::Instance {
 
   // _readyCheck: INFO; then connector.check compares its role with the wanted one.
   void ready_check() {
-    stream_.call({"INFO"}, kNoTimeout, [this, epoch = connection_epoch_](CallResult r) {
+    stream_.call({"INFO"}, std::nullopt, [this, epoch = connection_epoch_](CallResult r) {
       if (!r.ok()) return stream_failed(epoch, r.failure);
       if (r.reply.is_error()) {  // recoverFromFatalError
         std::string error = "Error: Ready check failed: " + r.reply.str;

@@ -10,9 +10,6 @@
 namespace model {
 namespace {
 
-// JedisPubSub.proceed: setTimeoutInfinite while subscribed. A ServerConnection call needs a
-// bound, so this one is beyond any run.
-constexpr sim::Duration kInfinite = sim::Duration::seconds(int64_t{1} << 30);
 // MasterListener.subscribeRetryWaitTimeMillis
 constexpr sim::Duration kSubscribeRetryWait = sim::Duration::millis(5000);
 
@@ -106,18 +103,16 @@ class JedisClient::MasterListener {
   }
 
   void subscribe() {
-    conn_.call({"SUBSCRIBE", "+switch-master"}, kInfinite, [this](CallResult r) {
+    conn_.call({"SUBSCRIBE", "+switch-master"}, std::nullopt, [this](CallResult r) {
       if (!r.ok()) return lost();
       await_message();
     });
   }
 
-  // The next message of the subscription. ServerConnection pairs each reply with a call and
-  // Jedis sends nothing while subscribed: the call sends an empty multibulk ("*0\r\n"), which
-  // Redis skips without a reply (processMultibulkBuffer: a count <= 0 is no command), so the
-  // reply paired with it is the next message.
+  // The next message of the subscription, waited for without a timeout (JedisPubSub.proceed:
+  // setTimeoutInfinite while subscribed).
   void await_message() {
-    conn_.call({}, kInfinite, [this](CallResult r) {
+    conn_.await_reply([this](CallResult r) {
       if (!r.ok()) return lost();
       const std::vector<RespValue>& m = r.reply.elements;
       if (m.size() == 3 && m[0].str == "message") on_message(m[2].str);

@@ -2,39 +2,14 @@
 
 #include <fmt/format.h>
 
+#include "model/sentinel_reply.h"
 #include "sim/rng.h"
 
 namespace model {
-namespace {
 
-// A field of one entry of SENTINEL MASTERS / SLAVES: a flat array of name, value pairs.
-std::string_view field(const RespValue& entry, std::string_view name) {
-  for (size_t i = 0; i + 1 < entry.elements.size(); i += 2) {
-    if (entry.elements[i].str == name) return entry.elements[i + 1].str;
-  }
-  return {};
-}
-
-bool has_flag(std::string_view flags, std::string_view flag) {
-  size_t start = 0;
-  while (start <= flags.size()) {
-    size_t end = flags.find(',', start);
-    if (end == std::string_view::npos) end = flags.size();
-    if (flags.substr(start, end - start) == flag) return true;
-    start = end + 1;
-  }
-  return false;
-}
-
-std::optional<sim::Address> entry_address(const RespValue& entry) {
-  try {
-    return sim::Address{std::string(field(entry, "ip")), sim::parse_port(field(entry, "port"))};
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
-}  // namespace
+using sentinel_reply::entry_address;
+using sentinel_reply::field;
+using sentinel_reply::has_flag;
 
 std::string redis_py_error_text(std::string_view reply) {
   // parse_error: a known error code becomes its exception class and is stripped from the text.

@@ -2,15 +2,21 @@
 // kind and a workload. Options, for every kind:
 //   write_every, read_every (durations; at least one), write ("SET", "INCR" or "SADD"; SET by
 //   default), keys (how many keys writes cycle over; 0 by default: a new key per SET, one key
-//   for INCR and SADD), timeout and connect_timeout (the library's socket and connect
-//   timeouts, 200ms each by default, as the reference runs' clients), start and stop (times).
+//   for INCR and SADD), connect_timeout, start and stop (times).
 // Kind by kind:
-//   pinned    addr (a node's address, required), read_addr (where reads go; addr by default)
+//   pinned    addr (a node's address, required), read_addr (where reads go; addr by default),
+//             timeout (the socket timeout)
 //   redis-py  master (a monitored master's name, required), sentinels (sentinel node names in
 //             the order the application lists them; by default every sentinel node monitoring
-//             that master, in file order), read_from ("master" or "replicas"), retries,
-//             backoff_base, backoff_cap (Retry with ExponentialWithJitterBackoff; 0 retries by
-//             default, redis-py 4.x's fail-fast), sentinel_timeout (100ms by default)
+//             that master, in file order), read_from ("master" or "replicas"), timeout,
+//             sentinel_timeout, retries, backoff_base, backoff_cap (Retry with
+//             ExponentialWithJitterBackoff; 0 retries by default, redis-py 4.x's fail-fast)
+//   ioredis   master, sentinels, read_from, command_timeout (none by default),
+//             reconnect_on_readonly ("none", the default, "reconnect" or "resend")
+//   jedis     master, sentinels, timeout, sentinel_timeout
+// Timeouts default to what the reference runs' clients used for pinned and redis-py (200 ms
+// socket and connect, 100 ms towards Sentinels), and to the library's own defaults otherwise
+// (ioredis: connectTimeout 10 s, no command timeout; Jedis: 2000 ms for everything).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -24,31 +30,37 @@ namespace {
 using jsonc::Kind;
 using jsonc::Value;
 
+constexpr std::string_view kPinnedKeys[] = {"addr", "read_addr", "timeout"};
+constexpr std::string_view kRedisPyKeys[] = {"master",  "sentinels",        "read_from",
+                                             "timeout", "sentinel_timeout", "retries",
+                                             "backoff_base", "backoff_cap"};
+constexpr std::string_view kIoredisKeys[] = {"master", "sentinels", "read_from",
+                                             "command_timeout", "reconnect_on_readonly"};
+constexpr std::string_view kJedisKeys[] = {"master", "sentinels", "timeout", "sentinel_timeout"};
+
 struct KindInfo {
   std::string_view name;
   model::LibraryKind library;
+  std::span<const std::string_view> keys;  // besides kCommonKeys
   bool via_sentinel;
+  // The library's timeouts when the file gives none: socket, connect, towards Sentinels.
+  sim::Duration socket_timeout, connect_timeout, sentinel_timeout;
 };
+constexpr sim::Duration ms(int64_t n) { return sim::Duration::millis(n); }
 constexpr KindInfo kKinds[] = {
-    {"pinned", model::LibraryKind::kPinned, false},
-    {"redis-py", model::LibraryKind::kRedisPy, true},
+    {"pinned", model::LibraryKind::kPinned, kPinnedKeys, false, ms(200), ms(200), ms(100)},
+    {"redis-py", model::LibraryKind::kRedisPy, kRedisPyKeys, true, ms(200), ms(200), ms(100)},
+    {"ioredis", model::LibraryKind::kIoredis, kIoredisKeys, true, ms(200), ms(10000), ms(10000)},
+    {"jedis", model::LibraryKind::kJedis, kJedisKeys, true, ms(2000), ms(2000), ms(2000)},
 };
-constexpr std::string_view kKindNames[] = {"pinned", "redis-py"};
+constexpr std::string_view kKindNames[] = {"pinned", "redis-py", "ioredis", "jedis"};
 
-constexpr std::string_view kCommonKeys[] = {"kind",    "write_every",     "read_every", "write",
-                                            "keys",    "timeout",         "connect_timeout",
-                                            "start",   "stop"};
-constexpr std::string_view kPinnedKeys[] = {"addr", "read_addr"};
-constexpr std::string_view kRedisPyKeys[] = {"master",  "sentinels",    "read_from",
-                                             "retries", "backoff_base", "backoff_cap",
-                                             "sentinel_timeout"};
+constexpr std::string_view kCommonKeys[] = {"kind", "write_every", "read_every", "write",
+                                            "keys", "connect_timeout", "start", "stop"};
 
-std::vector<std::string_view> keys_of(std::string_view kind) {
+std::vector<std::string_view> keys_of(const KindInfo& kind) {
   std::vector<std::string_view> keys(std::begin(kCommonKeys), std::end(kCommonKeys));
-  std::span<const std::string_view> own;
-  if (kind == "pinned") own = kPinnedKeys;
-  if (kind == "redis-py") own = kRedisPyKeys;
-  keys.insert(keys.end(), own.begin(), own.end());
+  keys.insert(keys.end(), kind.keys.begin(), kind.keys.end());
   return keys;
 }
 
@@ -139,13 +151,16 @@ std::optional<ClientSpec> ClientReader::read(const jsonc::Member& m, const std::
                          did_you_mean(*name, kKindNames), kinds));
     return std::nullopt;
   }
-  std::vector<std::string_view> keys = keys_of(info->name);
+  std::vector<std::string_view> keys = keys_of(*info);
   ObjectReader r(d_, m.value, path, keys);
   ClientSpec c;
   c.name = m.key;
   c.kind = *name;
   c.library = info->library;
   c.source = {m.key_pos, path};
+  c.options.socket_timeout = info->socket_timeout;
+  c.options.connect_timeout = info->connect_timeout;
+  c.options.sentinel_timeout = info->sentinel_timeout;
   ok = r.ok() && ok;
   ok = read_workload(r, c) && ok;
   ok = (info->via_sentinel ? read_sentinel_kind(r, c) : read_pinned(r, c)) && ok;
@@ -188,7 +203,8 @@ bool ClientReader::read_workload(const ObjectReader& r, ClientSpec& c) {
     w.keys = keys.value_or(0);
   }
   for (auto [key, timeout] : {std::pair{"timeout", &c.options.socket_timeout},
-                              std::pair{"connect_timeout", &c.options.connect_timeout}}) {
+                              std::pair{"connect_timeout", &c.options.connect_timeout},
+                              std::pair{"sentinel_timeout", &c.options.sentinel_timeout}}) {
     if (r.get(key) == nullptr) continue;
     std::optional<sim::Duration> value = read_positive(d_, r, key, "timeout");
     ok = ok && value.has_value();
@@ -304,12 +320,30 @@ bool ClientReader::read_sentinel_kind(const ObjectReader& r, ClientSpec& c) {
     o.retries = static_cast<int>(n.value_or(0));
   }
   for (auto [key, value] : {std::pair{"backoff_base", &o.backoff_base},
-                            std::pair{"backoff_cap", &o.backoff_cap},
-                            std::pair{"sentinel_timeout", &o.sentinel_timeout}}) {
+                            std::pair{"backoff_cap", &o.backoff_cap}}) {
     if (r.get(key) == nullptr) continue;
     std::optional<sim::Duration> d = read_positive(d_, r, key, "duration");
     ok = ok && d.has_value();
     *value = d.value_or(*value);
+  }
+  if (r.get("command_timeout") != nullptr) {
+    o.command_timeout = read_positive(d_, r, "command_timeout", "timeout");
+    ok = ok && o.command_timeout.has_value();
+  }
+  if (const Value* v = r.get("reconnect_on_readonly")) {
+    constexpr std::string_view kChoices[] = {"none", "reconnect", "resend"};
+    std::optional<std::string> text = read_string(d_, *v, r.path("reconnect_on_readonly"));
+    auto it = text ? std::find(std::begin(kChoices), std::end(kChoices), *text)
+                   : std::end(kChoices);
+    if (it == std::end(kChoices)) {
+      if (text) {
+        d_.error(v->pos, r.path("reconnect_on_readonly"),
+                 fmt::format("expected {}, got {}", list_words(kChoices), jsonc::quote(*text)));
+      }
+      ok = false;
+    } else {
+      o.reconnect_on_readonly = static_cast<model::ReconnectOnError>(it - std::begin(kChoices));
+    }
   }
   return ok;
 }

@@ -281,10 +281,10 @@ TEST_CASE("scenario: clients") {
   CHECK(clients(R"("app": {"kind": "pinned", "addr": "127.0.0.1:6379", "read_every": "1s"})")
             .empty());
   CHECK(clients(R"("app": {"addr": "127.0.0.1:6379"})") ==
-        test::Lines{"4:8 clients.app: missing \"kind\": expected pinned or redis-py"});
+        test::Lines{"4:8 clients.app: missing \"kind\": expected pinned, redis-py, ioredis or jedis"});
   CHECK(clients(R"("app": {"kind": "pined"})") ==
         test::Lines{"4:17 clients.app.kind: unknown client kind \"pined\" (did you "
-                                 "mean \"pinned\"?): expected pinned or redis-py"});
+                                 "mean \"pinned\"?): expected pinned, redis-py, ioredis or jedis"});
   CHECK(clients(R"("app": [])") ==
         test::Lines{"4:8 clients.app: expected an object, got an array"});
   CHECK(clients(R"("master": {"kind": "pinned", "addr": "127.0.0.1:6379", "write_evry": "1s"})") ==
@@ -294,8 +294,8 @@ TEST_CASE("scenario: clients") {
             "4:11 clients.master: expected \"write_every\" or \"read_every\" (or both): what the "
             "client does",
             "4:56 clients.master.write_evry: unknown key \"write_evry\" (did you mean "
-            "\"write_every\"?): expected kind, write_every, read_every, write, keys, timeout, "
-            "connect_timeout, start, stop, addr or read_addr"});
+            "\"write_every\"?): expected kind, write_every, read_every, write, keys, "
+            "connect_timeout, start, stop, addr, read_addr or timeout"});
   CHECK(clients(R"("app": {"kind": "pinned", "addr": "127.0.0.1:6399", "write_every": "0s"})") ==
         test::Lines{"4:35 clients.app.addr: no node has the address 127.0.0.1:6399 "
                                  "(did you mean 127.0.0.1:6379, node \"master\"?)",
@@ -406,7 +406,7 @@ TEST_CASE("scenario: redsim check prints a summary, or each problem, and its exi
                            "expected name, description, seed, nodes, clients, steps, until, "
                            "expect or redis-cli\n" +
                          bad + ":4:27: error: clients.m.kind: unknown client kind \"x\": expected "
-                               "pinned or redis-py\n" +
+                               "pinned, redis-py, ioredis or jedis\n" +
                          bad + ": 2 errors, 0 warnings\n");
   err.str("");
   CHECK_FALSE(tools::load_scenario_file(bad, err));  // what `redsim run` does first
