@@ -95,7 +95,7 @@ uint32_t Network::allocate_connection() {
   return index;
 }
 
-SocketId Network::connect(NodeId node, const Address& target) {
+SocketId Network::connect(NodeId node, const Address& target, Duration delay) {
   uint32_t index = allocate_connection();
   Connection& c = *conns_[index];
   NodeInfo& self = nodes_[node];
@@ -108,10 +108,11 @@ SocketId Network::connect(NodeId node, const Address& target) {
   c.open[1] = c.known[1] = false;
   // A stream of its own per (node, target, n-th connect), so other traffic never shifts it.
   c.rng = root_rng_.derive(fmt::format("{}>{}#{}", self.name, target.to_string(), self.connects++));
-  Time arrival = queue_.now() + (c.node[1] == kNoNode ? default_link_.latency
-                                                      : transit_latency(c, 0, 0));
+  Time syn_at = queue_.now() + delay;
+  Time arrival = syn_at + (c.node[1] == kNoNode ? default_link_.latency
+                                                : transit_latency(c, 0, 0));
   uint32_t gen = c.generation;
-  queue_.schedule(arrival, [this, index, gen, first = queue_.now()] {
+  queue_.schedule(arrival, [this, index, gen, first = syn_at] {
     syn_arrives(index, gen, 0, first);
   });
   return SocketId{index * 2, gen};
@@ -326,6 +327,11 @@ void Network::retransmit_later(uint32_t index, int from_side) {
 void Network::close(SocketId s) {
   if (!is_open(s)) return;
   close_side(s.index / 2, static_cast<int>(s.index % 2), CloseReason::kEof);
+}
+
+void Network::abort(SocketId s) {
+  if (!is_open(s)) return;
+  close_side(s.index / 2, static_cast<int>(s.index % 2), CloseReason::kReset);
 }
 
 void Network::close_side(uint32_t index, int side, CloseReason peer_sees) {

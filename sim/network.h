@@ -15,7 +15,9 @@
 //   (RTO 200 ms, doubling, capped at 120 s) and arrive after the heal, unless 15 retries
 //   pass first (ETIMEDOUT);
 // - close / crash: what is in flight is still delivered, then the peer sees EOF (close) or a
-//   reset (crash); bytes that reach a closed socket answer with a reset.
+//   reset (crash, abort); bytes that reach a closed socket answer with a reset. Linux also
+//   resets when a socket is closed with unread input in its receive queue: which input its
+//   process has read is the caller's knowledge (World tracks it), so it then calls abort().
 //
 // The network knows nothing of processes: it reports to a NetworkEvents receiver (the World),
 // which decides when a node hears of it (a paused node hears on resume).
@@ -86,12 +88,16 @@ class Network {
   // --- Sockets, as a process uses them ---------------------------------------------------
   bool listen(NodeId node, const Address& addr);  // false: address in use
   void unlisten(const Address& addr);
-  SocketId connect(NodeId node, const Address& target);
+  // The SYN leaves `delay` from now (a process busy in an fsync connects when it is done).
+  SocketId connect(NodeId node, const Address& target, Duration delay = {});
   void send(SocketId socket, std::string_view bytes);
   std::string_view readable(SocketId socket) const;  // delivered, not yet consumed
   void consume(SocketId socket, size_t n);
   size_t unsent(SocketId socket) const;  // bytes still in the sender's output buffer
   void close(SocketId socket);
+  // Closes it as close() does, but the peer sees a reset after what is in flight (a close
+  // with unread input, SO_LINGER 0).
+  void abort(SocketId socket);
   bool is_open(SocketId socket) const;
   const Address& local_address(SocketId socket) const;
   const Address& peer_address(SocketId socket) const;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cassert>
 
 namespace sim {
@@ -26,6 +27,7 @@ struct alignas(64) World::Node {
   bool paused = false;
   bool host_down = false;
   bool stalled = false;
+  Time stalled_until;  // stall() and busy(): the latest end asked for
   Env env;
   WallClock clock;
   std::string name;
@@ -34,6 +36,10 @@ struct alignas(64) World::Node {
   ProcessFactory factory;
   Disk disk;
   std::vector<InlineFunction> deferred;  // due while frozen, in the order they came due
+  // Sockets whose input arrived while frozen and is not yet handed to the process (its
+  // on_readable is among `deferred`): closing one of them resets the peer.
+  std::vector<SocketId> unread;
+  std::vector<std::function<void()>> after_busy;  // what the process did after busy()
   std::map<std::string, Rng, std::less<>> streams;
 };
 
@@ -80,6 +86,8 @@ void World::start(NodeId node) {
   n.alive = true;
   n.paused = false;
   n.stalled = false;
+  n.stalled_until = kTimeZero;
+  n.env.busy_until_ = kTimeZero;
   n.streams.clear();
   n.process = n.factory(n.env);
   n.process->start();
@@ -91,6 +99,11 @@ void World::stop(NodeId node, CloseReason peers_see) {
   n.alive = false;
   n.paused = false;
   n.deferred.clear();
+  n.env.busy_until_ = kTimeZero;
+  n.after_busy.clear();
+  // Input it never read makes Linux reset those connections, even on a clean exit.
+  for (SocketId s : n.unread) network_.abort(s);
+  n.unread.clear();
   network_.close_node(node, peers_see);
   // The process may be the caller (exit from its own handler): destroy it after the event.
   if (exited_.empty()) queue_.after(Duration{}, [this] { exited_.clear(); });
@@ -132,16 +145,61 @@ void World::thaw_if_ready(NodeId node) {
   n.deferred.clear();
 }
 
+// A stall counts from when the process is done with its current event (after any busy time).
 void World::stall(NodeId node, Duration d) {
   Node& n = *nodes_[node];
-  n.stalled = true;
+  Time end = std::max(queue_.now(), n.env.busy_until_) + d;
+  stall_until(node, end);
   uint32_t incarnation = n.incarnation;
-  queue_.after(d, [this, node, incarnation] {
-    Node& k = *nodes_[node];
-    if (k.incarnation != incarnation) return;
-    k.stalled = false;
-    thaw_if_ready(node);
-  });
+  queue_.schedule(end, [this, node, incarnation] { unstall_if_due(node, incarnation); });
+}
+
+void World::stall_until(NodeId node, Time end) {
+  Node& n = *nodes_[node];
+  n.stalled = true;
+  n.stalled_until = std::max(n.stalled_until, end);
+}
+
+// Ends the stall unless a later one (a stall and a busy time may overlap) is still running.
+void World::unstall_if_due(NodeId node, uint32_t incarnation) {
+  Node& n = *nodes_[node];
+  if (n.incarnation != incarnation || queue_.now() < n.stalled_until) return;
+  n.stalled = false;
+  thaw_if_ready(node);
+}
+
+void World::busy(NodeId node, Duration d) {
+  Node& n = *nodes_[node];
+  if (!n.alive || d.us <= 0) return;
+  bool ending_scheduled = n.env.deferring();
+  n.env.busy_until_ = std::max(queue_.now(), n.env.busy_until_) + d;
+  stall_until(node, n.env.busy_until_);
+  if (ending_scheduled) return;  // end_busy follows the end as it moves
+  uint32_t incarnation = n.incarnation;
+  queue_.schedule(n.env.busy_until_, [this, node, incarnation] { end_busy(node, incarnation); });
+}
+
+void World::after_busy(NodeId node, std::function<void()> action) {
+  nodes_[node]->after_busy.push_back(std::move(action));
+}
+
+// The blocking time has passed: what the process did after busy() happens now, in order, then
+// the input and timers that waited meanwhile run.
+void World::end_busy(NodeId node, uint32_t incarnation) {
+  Node& n = *nodes_[node];
+  if (!n.alive || n.incarnation != incarnation) return;
+  if (queue_.now() < n.env.busy_until_) {  // busy() again since this was scheduled
+    queue_.schedule(n.env.busy_until_, [this, node, incarnation] { end_busy(node, incarnation); });
+    return;
+  }
+  n.env.busy_until_ = kTimeZero;
+  std::vector<std::function<void()>> actions = std::move(n.after_busy);
+  n.after_busy.clear();
+  for (std::function<void()>& action : actions) {
+    action();
+    if (!n.alive) return;  // it exited
+  }
+  unstall_if_due(node, incarnation);
 }
 
 void World::jump_clock(NodeId node, Duration by) { nodes_[node]->clock.jump(by); }
@@ -182,8 +240,32 @@ void World::on_accepted(NodeId node, SocketId socket) {
   dispatch(node, [this, node, socket] { nodes_[node]->process->on_accepted(socket); });
 }
 
+// As dispatch(), and a socket whose input waits for a frozen process is marked unread until
+// the process gets it: a close meanwhile resets the peer (close_socket).
 void World::on_readable(NodeId node, SocketId socket) {
-  dispatch(node, [this, node, socket] { nodes_[node]->process->on_readable(socket); });
+  Node& n = *nodes_[node];
+  if (!n.alive) return;
+  if (frozen(n)) [[unlikely]] {
+    if (std::find(n.unread.begin(), n.unread.end(), socket) == n.unread.end()) {
+      n.unread.push_back(socket);
+    }
+    n.deferred.emplace_back([this, node, socket] {
+      Node& k = *nodes_[node];
+      std::erase(k.unread, socket);
+      k.process->on_readable(socket);
+    });
+    return;
+  }
+  n.process->on_readable(socket);
+}
+
+void World::close_socket(NodeId node, SocketId socket) {
+  const std::vector<SocketId>& unread = nodes_[node]->unread;
+  if (!unread.empty() && std::find(unread.begin(), unread.end(), socket) != unread.end()) {
+    network_.abort(socket);
+  } else {
+    network_.close(socket);
+  }
 }
 
 void World::on_closed(NodeId node, SocketId socket, CloseReason reason) {
@@ -196,27 +278,51 @@ void World::on_closed(NodeId node, SocketId socket, CloseReason reason) {
 
 const std::string& Env::name() const { return world_.nodes_[id_]->name; }
 const Address& Env::address() const { return world_.nodes_[id_]->addr; }
-Time Env::now() const { return world_.queue_.now(); }
+Time Env::now() const { return std::max(world_.queue_.now(), busy_until_); }
 uint32_t Env::incarnation() const { return world_.nodes_[id_]->incarnation; }
 
 int64_t Env::unix_us() const {
-  return world_.nodes_[id_]->clock.unix_us(world_.queue_.now(), world_.epoch_unix_us_);
+  return world_.nodes_[id_]->clock.unix_us(now(), world_.epoch_unix_us_);
 }
 
 void Env::cancel(TimerId timer) { world_.queue_.cancel(timer); }
 bool Env::listen(const Address& addr) { return world_.network_.listen(id_, addr); }
-SocketId Env::connect(const Address& target) { return world_.network_.connect(id_, target); }
-void Env::send(SocketId s, std::string_view bytes) { world_.network_.send(s, bytes); }
 std::string_view Env::readable(SocketId s) const { return world_.network_.readable(s); }
 void Env::consume(SocketId s, size_t n) { world_.network_.consume(s, n); }
 size_t Env::unsent(SocketId s) const { return world_.network_.unsent(s); }
-void Env::close(SocketId s) { world_.network_.close(s); }
+
+SocketId Env::connect(const Address& target) {
+  return world_.network_.connect(id_, target, now() - world_.queue_.now());
+}
+
+// Each deferring path is a function of its own, kept out of line, so that the usual path of
+// send() (inline, in world.h) and trace() stays as small as it was without busy().
+void Env::send_after_busy(SocketId s, std::string_view bytes) {
+  world_.after_busy(id_, [this, s, bytes = std::string(bytes)] { send(s, bytes); });
+}
+
+void Env::close(SocketId s) {
+  if (deferring()) [[unlikely]] {
+    world_.after_busy(id_, [this, s] { close(s); });
+    return;
+  }
+  world_.close_socket(id_, s);
+}
+
 const Address& Env::peer_address(SocketId s) const { return world_.network_.peer_address(s); }
 const Address& Env::local_address(SocketId s) const { return world_.network_.local_address(s); }
 Disk& Env::disk() { return world_.nodes_[id_]->disk; }
 const Disk& Env::disk() const { return world_.nodes_[id_]->disk; }
-void Env::exit() { world_.stop(id_, CloseReason::kEof); }
 void Env::stall(Duration d) { world_.stall(id_, d); }
+void Env::busy(Duration d) { world_.busy(id_, d); }
+
+void Env::exit() {
+  if (deferring()) [[unlikely]] {
+    world_.after_busy(id_, [this] { exit(); });
+    return;
+  }
+  world_.stop(id_, CloseReason::kEof);
+}
 
 Rng& Env::rng(std::string_view purpose) {
   World::Node& n = *world_.nodes_[id_];
@@ -230,9 +336,19 @@ Rng& Env::rng(std::string_view purpose) {
 
 void Env::trace(std::string_view kind, char level, std::string_view event,
                 std::string_view text, std::string_view tag) {
+  if (deferring()) [[unlikely]] return trace_after_busy(kind, level, event, text, tag);
   const World::Node& n = *world_.nodes_[id_];
-  world_.trace_.emit(TraceRecord{world_.queue_.now(), n.name, n.addr_text, kind, level, event,
-                                 text, unix_us(), tag});
+  Time now = world_.queue_.now();  // not busy: the process's clock is the world's
+  world_.trace_.emit(TraceRecord{now, n.name, n.addr_text, kind, level, event, text,
+                                 n.clock.unix_us(now, world_.epoch_unix_us_), tag});
+}
+
+void Env::trace_after_busy(std::string_view kind, char level, std::string_view event,
+                           std::string_view text, std::string_view tag) {
+  world_.after_busy(id_, [this, kind = std::string(kind), level, event = std::string(event),
+                          text = std::string(text), tag = std::string(tag)] {
+    trace(kind, level, event, text, tag);
+  });
 }
 
 }  // namespace sim

@@ -5,6 +5,10 @@
 // and goes. Each start is a new incarnation: events of an earlier incarnation are dropped, so
 // a crash needs no bookkeeping of timers. A frozen node (SIGSTOP, or its host down) runs
 // nothing: its due timers and socket events wait and run, in order, when it thaws.
+//
+// A process can also block inside one of its own events (Env::busy: an fsync): what it does
+// after that call in the event (sends, closes, connects, log lines, exit) happens when the
+// blocking time has passed, and meanwhile it runs nothing else, as when frozen.
 #pragma once
 
 #include <functional>
@@ -34,11 +38,14 @@ class Env {
   NodeId id() const { return id_; }
   const std::string& name() const;
   const Address& address() const;
-  Time now() const;        // monotonic: timers and timeouts
-  int64_t unix_us() const;  // this machine's wall clock, which may jump
+  // Monotonic: timers and timeouts. After busy() in the current event, the time the process
+  // is at: the blocking time has passed for it (Redis reads its clock after an fsync).
+  Time now() const;
+  int64_t unix_us() const;  // this machine's wall clock, which may jump; after busy() likewise
   uint32_t incarnation() const;
 
-  // Runs `fn` after `delay`, unless this incarnation ends first; deferred while frozen.
+  // Runs `fn` after `delay` (counted from now()), unless this incarnation ends first;
+  // deferred while frozen.
   template <typename F>
   TimerId after(Duration delay, F&& fn);
   void cancel(TimerId timer);
@@ -49,6 +56,8 @@ class Env {
   std::string_view readable(SocketId socket) const;
   void consume(SocketId socket, size_t n);
   size_t unsent(SocketId socket) const;
+  // Closes a socket; its peer sees EOF, or a reset when input the process has not read yet
+  // is left in it (Linux's tcp_close sends a RST when its receive queue is not empty).
   void close(SocketId socket);
   const Address& peer_address(SocketId socket) const;
   const Address& local_address(SocketId socket) const;
@@ -66,10 +75,27 @@ class Env {
   // The process is busy for `d` (DEBUG SLEEP, a blocking load): from the end of the current
   // event, nothing of it runs until then; input waits, as when paused.
   void stall(Duration d);
+  // The rest of the current event happens `d` later: the process blocks here (an fsync). What
+  // it does after this call, within the event, is deferred, in order, to when the time has
+  // passed: sends, closes, connects (the SYN leaves then), trace records (stamped then),
+  // exit; its timers count from then and now() / unix_us() already read then. Until then it
+  // runs nothing else: input waits, as with stall(). Several calls in one event add up.
+  // Reads (readable, consume), disk writes and random draws still happen at once, and so did
+  // whatever the event did before the call (Redis would write even those earlier replies
+  // after the fsync, at the end of its event-loop iteration: not modelled).
+  void busy(Duration d);
 
  private:
+  friend class World;
+  bool deferring() const { return busy_until_.us != 0; }
+  [[gnu::cold, gnu::noinline]] void send_after_busy(SocketId socket, std::string_view bytes);
+  [[gnu::cold, gnu::noinline]] void trace_after_busy(std::string_view kind, char level,
+                                                     std::string_view event,
+                                                     std::string_view text, std::string_view tag);
+
   World& world_;
   NodeId id_;
+  Time busy_until_;  // while busy(): when the blocking time ends; kTimeZero otherwise
 };
 
 using ProcessFactory = std::function<std::unique_ptr<Process>(Env&)>;
@@ -148,6 +174,13 @@ class World final : private NetworkEvents, private EventQueue::Gate {
   void stop(NodeId node, CloseReason peers_see);
   void thaw_if_ready(NodeId node);
   bool frozen(const Node& n) const;
+  void stall_until(NodeId node, Time end);
+  void unstall_if_due(NodeId node, uint32_t incarnation);
+  // Env::busy's part: blocking time, what the process does meanwhile, and the end of it.
+  void busy(NodeId node, Duration d);
+  void after_busy(NodeId node, std::function<void()> action);
+  void end_busy(NodeId node, uint32_t incarnation);
+  void close_socket(NodeId node, SocketId socket);
 
   EventQueue queue_;
   Rng rng_;
@@ -159,8 +192,14 @@ class World final : private NetworkEvents, private EventQueue::Gate {
   int64_t epoch_unix_us_ = kDefaultEpochUnixUs;
 };
 
+inline void Env::send(SocketId socket, std::string_view bytes) {
+  if (deferring()) [[unlikely]] return send_after_busy(socket, bytes);
+  world_.network_.send(socket, bytes);
+}
+
 template <typename F>
 TimerId Env::after(Duration delay, F&& fn) {
+  if (deferring()) [[unlikely]] delay += now() - world_.queue().now();
   return world_.queue().after(delay, std::forward<F>(fn), EventOwner{id_, incarnation()});
 }
 
