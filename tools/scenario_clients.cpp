@@ -90,6 +90,22 @@ std::optional<sim::Duration> read_positive(Diagnostics& d, const ObjectReader& r
   return period;
 }
 
+// One of `choices`, by its index; reports anything else as an unknown `what`.
+std::optional<size_t> read_choice(Diagnostics& d, const ObjectReader& r, std::string_view key,
+                                  std::span<const std::string_view> choices,
+                                  std::string_view what) {
+  const Value* v = r.get(key);
+  if (v == nullptr) return std::nullopt;
+  std::optional<std::string> text = read_string(d, *v, r.path(key));
+  if (!text) return std::nullopt;
+  auto it = std::find(choices.begin(), choices.end(), *text);
+  if (it != choices.end()) return static_cast<size_t>(it - choices.begin());
+  d.error(v->pos, r.path(key),
+          fmt::format("unknown {} {}{}: expected {}", what, jsonc::quote(*text),
+                      did_you_mean(*text, choices), list_words(choices)));
+  return std::nullopt;
+}
+
 // A node's address given as "host:port"; reports one that no node has.
 std::optional<sim::Address> read_node_address(Diagnostics& d, const NodeIndex& nodes,
                                               const Value& v, const std::string& path) {
@@ -181,21 +197,11 @@ bool ClientReader::read_workload(const ObjectReader& r, ClientSpec& c) {
                                       "what the client does");
     ok = false;
   }
-  if (const Value* v = r.get("write")) {
+  if (r.get("write") != nullptr) {
     constexpr std::string_view kCommands[] = {"SET", "INCR", "SADD"};
-    std::optional<std::string> text = read_string(d_, *v, r.path("write"));
-    auto it = text ? std::find(std::begin(kCommands), std::end(kCommands), *text)
-                   : std::end(kCommands);
-    if (it == std::end(kCommands)) {
-      if (text) {
-        d_.error(v->pos, r.path("write"),
-                 fmt::format("unknown write command {}{}: expected {}", jsonc::quote(*text),
-                             did_you_mean(*text, kCommands), list_words(kCommands)));
-      }
-      ok = false;
-    } else {
-      w.write_command = static_cast<model::WriteCommand>(it - std::begin(kCommands));
-    }
+    std::optional<size_t> i = read_choice(d_, r, "write", kCommands, "write command");
+    ok = ok && i.has_value();
+    if (i) w.write_command = static_cast<model::WriteCommand>(*i);
   }
   if (const Value* v = r.get("keys")) {
     std::optional<uint64_t> keys = read_uint64(d_, *v, r.path("keys"));
@@ -298,17 +304,11 @@ bool ClientReader::read_sentinel_kind(const ObjectReader& r, ClientSpec& c) {
       }
     }
   }
-  if (const Value* v = r.get("read_from")) {
-    std::optional<std::string> from = read_string(d_, *v, r.path("read_from"));
-    if (from == "master" || from == "replicas") {
-      c.workload.read_from = *from == "master" ? model::Target::kMaster : model::Target::kReplica;
-    } else {
-      if (from) {
-        d_.error(v->pos, r.path("read_from"),
-                 fmt::format("expected \"master\" or \"replicas\", got {}", jsonc::quote(*from)));
-      }
-      ok = false;
-    }
+  if (r.get("read_from") != nullptr) {
+    constexpr std::string_view kFrom[] = {"master", "replicas"};
+    std::optional<size_t> i = read_choice(d_, r, "read_from", kFrom, "read_from");
+    ok = ok && i.has_value();
+    if (i) c.workload.read_from = *i == 0 ? model::Target::kMaster : model::Target::kReplica;
   }
   if (const Value* v = r.get("retries")) {
     std::optional<uint64_t> n = read_uint64(d_, *v, r.path("retries"));
@@ -330,20 +330,12 @@ bool ClientReader::read_sentinel_kind(const ObjectReader& r, ClientSpec& c) {
     o.command_timeout = read_positive(d_, r, "command_timeout", "timeout");
     ok = ok && o.command_timeout.has_value();
   }
-  if (const Value* v = r.get("reconnect_on_readonly")) {
+  if (r.get("reconnect_on_readonly") != nullptr) {
     constexpr std::string_view kChoices[] = {"none", "reconnect", "resend"};
-    std::optional<std::string> text = read_string(d_, *v, r.path("reconnect_on_readonly"));
-    auto it = text ? std::find(std::begin(kChoices), std::end(kChoices), *text)
-                   : std::end(kChoices);
-    if (it == std::end(kChoices)) {
-      if (text) {
-        d_.error(v->pos, r.path("reconnect_on_readonly"),
-                 fmt::format("expected {}, got {}", list_words(kChoices), jsonc::quote(*text)));
-      }
-      ok = false;
-    } else {
-      o.reconnect_on_readonly = static_cast<model::ReconnectOnError>(it - std::begin(kChoices));
-    }
+    std::optional<size_t> i =
+        read_choice(d_, r, "reconnect_on_readonly", kChoices, "reconnect_on_readonly");
+    ok = ok && i.has_value();
+    if (i) o.reconnect_on_readonly = static_cast<model::ReconnectOnError>(*i);
   }
   return ok;
 }

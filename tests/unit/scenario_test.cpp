@@ -474,8 +474,8 @@ TEST_CASE("scenario: sentinel-aware clients and the expectations about clients")
         test::Lines{"5:42 clients.app.sentinels[0]: node \"master\" is not a sentinel",
                     "5:62 clients.app.write: unknown write command \"DEL\": expected SET, "
                     "INCR or SADD",
-                    "5:82 clients.app.read_from: expected \"master\" or \"replicas\", got "
-                    "\"replica\""});
+                    "5:82 clients.app.read_from: unknown read_from \"replica\" (did you mean "
+                    "\"replicas\"?): expected master or replicas"});
   CHECK(clients(R"("app": {"kind": "pinned", "addr": "127.0.0.1:6379", "write_every": "5ms"})",
                 R"([{"lost_writes": "<= x"}, {"outage": "3s..2s", "client": "ap"},
                     {"stale_reads": 0, "at": "5s"}])") ==
