@@ -22,7 +22,15 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/rng.h"
+#include "sim/time.h"
+
 namespace model {
+
+// How long a config save blocks the process: rewriteConfig's write + fsync + rename + fsync of
+// the directory (CONFIG REWRITE), plus sentinelFlushConfig's own fsync in Sentinel. Drawn from
+// the durations measured on the oracle's machine (config_rewrite.cpp says how).
+sim::Duration config_save_time(sim::Rng& rng);
 
 class ConfigRewriter {
  public:

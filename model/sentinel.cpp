@@ -65,6 +65,7 @@ bool Sentinel::load_config() {
 
 // sentinelFlushConfig: CONFIG REWRITE of the whole file, the `sentinel` lines included
 // (rewriteConfigSentinelOption). Lines at their default value are dropped, as 7.0 drops them.
+// The save blocks the whole process for a few ms (config_save_time).
 void Sentinel::flush_config() {
   const std::string* old_text = env().disk().read(kConfigFile);
   ConfigRewriter rw(old_text ? std::string_view(*old_text) : std::string_view(), true);
@@ -179,6 +180,9 @@ void Sentinel::flush_config() {
     rw.mark_processed(option);
   }
   env().disk().write(kConfigFile, rw.finish());
+  // rewriteConfig's fsyncs, then sentinelFlushConfig's own: the rest of the event (the log line,
+  // the commands queued for other instances, replies) waits for them.
+  env().busy(config_save_time(env().rng("fsync")));
   log('*', "config-saved", "Sentinel new configuration saved on disk");
 }
 

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "model/config_rewrite.h"
 #include "model/config_syntax.h"
 #include "model/server.h"
 
@@ -233,6 +234,9 @@ void RedisServer::cmd_config_rewrite(Client& c) {
     return;
   }
   env().disk().write(kConfigFile, config_.rewrite(*old_text));
+  // rewriteConfig fsyncs the new file and its directory: the server blocks meanwhile, and
+  // whatever follows in the event (the rest of a MULTI, the replies) happens after it.
+  env().busy(config_save_time(env().rng("fsync")));
   log('#', "config-rewrite", "CONFIG REWRITE executed with success.");
   reply(c, RespValue::ok());
 }
