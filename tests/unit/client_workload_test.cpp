@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 #include "tools/scenario.h"
 #include "tools/scenario_run.h"
@@ -176,4 +177,35 @@ TEST_CASE("clients: the same seed gives the same history") {
     CHECK(a.history.ops[k].error == b.history.ops[k].error);
   }
   CHECK(a.result.trace_hash == b.result.trace_hash);
+}
+
+TEST_CASE("redis-py client: replica reads go round-robin, and a lagging replica serves stale reads") {
+  // slave_for: SENTINEL SLAVES, the replicas not s_down / o_down, round-robin from a random
+  // start on each reconnect. The reader reads back the key of the latest acknowledged write;
+  // replica1's stream arrives 50 ms late, so what it returns is often older.
+  std::string readers = std::string(kRedisPy).replace(
+      std::string(kRedisPy).find("\"start\""), 0,
+      R"("read_every": "5ms", "read_from": "replicas", )");
+  Outcome o = run(deployment("", readers,
+                             R"({"at": "4s", "do": "lag master replica1 50ms"},
+                                {"at": "6s", "do": "kill -9 replica2"},
+                                {"at": "7s", "do": "start replica2"})",
+                             "10s"));
+  const model::ClientReport& ws = client(o, "ws");
+  CHECK(ws.reads > 500);
+  std::map<uint16_t, int> reads_by_port, stale_by_port;
+  for (const model::Operation& op : o.history.ops) {
+    if (op.kind == model::Operation::Kind::kRead && op.result == Result::kOk) {
+      ++reads_by_port[op.server.port];
+    }
+  }
+  for (size_t k : ws.stale_reads) ++stale_by_port[o.history.ops[k].server.port];
+  // Both replicas served reads: the reader moved on when replica2 was killed and a
+  // reconnect's rotation brought it back.
+  CHECK(reads_by_port[6380] > 0);
+  CHECK(reads_by_port[6381] > 0);
+  CHECK(reads_by_port[6379] == 0);
+  CHECK(stale_by_port[6380] > 0);
+  CHECK(stale_by_port[6380] > stale_by_port[6381]);
+  CHECK(ws.lost.empty());
 }
