@@ -11,19 +11,7 @@ using namespace test;
 
 namespace {
 
-// a connects to b; both have heard of it by 1 ms.
-struct Pair : ProbeWorld {
-  Pair() {
-    a = add("a", "10.0.0.1:7000");
-    b = add("b", "10.0.0.2:7000");
-    out = probe(a).e().connect(world.address(b));
-    run_for(ms(1));
-  }
-  sim::Env& env_b() { return probe(b).e(); }
-  sim::SocketId in() { return probe(b).accepted; }
-  sim::NodeId a, b;
-  sim::SocketId out;
-};
+using Pair = ConnectedPair;
 
 }  // namespace
 

@@ -9,18 +9,7 @@ using sim::CloseReason;
 
 namespace {
 
-// a connects to b and both sides have heard of it (connected at 200 us, accepted at 300 us).
-struct Pair : ProbeWorld {
-  Pair() {
-    a = add("a", "10.0.0.1:7000");
-    b = add("b", "10.0.0.2:7000");
-    out = probe(a).e().connect(world.address(b));
-    run_for(ms(1));
-  }
-  sim::SocketId in() { return probe(b).accepted; }
-  sim::NodeId a, b;
-  sim::SocketId out;
-};
+using Pair = ConnectedPair;
 
 }  // namespace
 

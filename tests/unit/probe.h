@@ -80,6 +80,20 @@ struct ProbeWorld {
 
 constexpr sim::Duration us(int64_t n) { return sim::Duration::micros(n); }
 constexpr sim::Duration ms(int64_t n) { return sim::Duration::millis(n); }
+
+// a connects to b and both sides have heard of it (connected at 200 us, accepted at 300 us).
+struct ConnectedPair : ProbeWorld {
+  ConnectedPair() {
+    a = add("a", "10.0.0.1:7000");
+    b = add("b", "10.0.0.2:7000");
+    out = probe(a).e().connect(world.address(b));
+    run_for(ms(1));
+  }
+  sim::Env& env_b() { return probe(b).e(); }
+  sim::SocketId in() { return probe(b).accepted; }
+  sim::NodeId a, b;
+  sim::SocketId out;
+};
 constexpr sim::Duration sec(int64_t n) { return sim::Duration::seconds(n); }
 constexpr sim::Time at(sim::Duration d) { return sim::kTimeZero + d; }
 
