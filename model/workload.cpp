@@ -128,20 +128,19 @@ void ClientProcess::record(Operation op, const Outcome& outcome) {
   op.result = outcome.result;
   op.error = outcome.error;
   op.server = outcome.server;
-  // One trace line each time what the application sees changes: the first success after
-  // errors, the first error of a kind, a move to another server.
-  std::string state = fmt::format("{} {} {}", op.kind == Operation::Kind::kWrite ? "write" : "read",
-                                  result_name(outcome), op.server.to_string());
-  if (state != last_trace_state_) {
-    last_trace_state_ = state;
+  // One trace line each time what the writer (or the reader) sees changes: the first success
+  // after errors, the first error of a kind, a move to another server.
+  bool write = op.kind == Operation::Kind::kWrite;
+  Seen& last = last_seen_[write ? 0 : 1];
+  std::string_view result = result_name(outcome);
+  if (result != last.result || op.server != last.server) {
+    last = {std::string(result), op.server};
+    std::string_view what = write ? "write" : "read";
     std::string text =
         outcome.result == Outcome::Result::kOk
-            ? fmt::format("{} {} ok from {}", op.kind == Operation::Kind::kWrite ? "write" : "read",
-                          op.key, op.server.to_string())
-            : fmt::format("{} {} failed: {}",
-                          op.kind == Operation::Kind::kWrite ? "write" : "read", op.key,
-                          outcome.error);
-    env().trace("client", '-', result_name(outcome), text);
+            ? fmt::format("{} {} ok from {}", what, op.key, op.server.to_string())
+            : fmt::format("{} {} failed: {}", what, op.key, outcome.error);
+    env().trace("client", '-', result, text);
   }
   history_.ops.push_back(std::move(op));
 }

@@ -60,8 +60,13 @@ class ClientProcess final : public sim::Process {
   uint64_t acked_seq_ = 0;
   uint64_t acked_key_ = 0;
   int64_t acked_number_ = 0;  // INCR: its reply
-  // The trace says when the kind of outcome changes (ok, or which error), not every call.
-  std::string last_trace_state_;
+  // The trace says when what a thread sees changes (ok or which error, which server), not every
+  // call: the last outcome seen, for the writer [0] and the reader [1].
+  struct Seen {
+    std::string result;  // "ok" or the exception's class
+    sim::Address server;
+  };
+  Seen last_seen_[2];
 };
 
 }  // namespace model
