@@ -119,10 +119,14 @@ void RedisPyClient::fail(const std::shared_ptr<Call>& call, Error error) {
   if (error.retryable && call->failures < options_.retries) {
     // Retry.call_with_retry: ExponentialWithJitterBackoff, uniform in [0, min(cap, base*2^n)].
     ++call->failures;
-    int64_t ceiling = std::min(options_.backoff_cap.us,
-                               options_.backoff_base.us << std::min(call->failures, 30));
-    sim::Duration backoff =
-        sim::Duration::micros(static_cast<int64_t>(env_.rng("retry").uniform(0, static_cast<uint64_t>(ceiling))));
+    int64_t cap = options_.backoff_cap.us;
+    int64_t base = options_.backoff_base.us;
+    // min(cap, base * 2^failures) without overflowing: past the cap, the cap.
+    int64_t ceiling = call->failures >= 62 || base > (cap >> call->failures)
+                          ? cap
+                          : base << call->failures;
+    sim::Duration backoff = sim::Duration::micros(
+        static_cast<int64_t>(env_.rng("retry").uniform(0, static_cast<uint64_t>(ceiling))));
     env_.after(backoff, [this, call] { attempt(call); });
     return;
   }

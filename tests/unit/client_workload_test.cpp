@@ -209,3 +209,24 @@ TEST_CASE("redis-py client: replica reads go round-robin, and a lagging replica 
   CHECK(stale_by_port[6380] > stale_by_port[6381]);
   CHECK(ws.lost.empty());
 }
+
+TEST_CASE("redis-py client: with retries a write outlasts a short outage instead of failing") {
+  // Retry(ExponentialWithJitterBackoff(base 100 ms, cap 1 s), 3): a connection error or
+  // MasterNotFoundError reruns the command after a backoff; only the fourth failure raises.
+  std::string retrying = std::string(kRedisPy).replace(
+      std::string(kRedisPy).find("\"start\""), 0,
+      R"("retries": 3, "backoff_base": "100ms", "backoff_cap": "1s", )");
+  std::string steps = R"({"at": "6s", "do": "kill -9 master"})";
+  Outcome plain = run(deployment("", kRedisPy, steps, "12s"));
+  Outcome retried = run(deployment("", retrying, steps, "12s"));
+  const model::ClientReport& p = client(plain, "ws");
+  const model::ClientReport& r = client(retried, "ws");
+  CHECK(r.lost.empty());
+  CHECK(p.write_failures > 100);
+  CHECK(r.write_failures * 10 < p.write_failures);
+  sim::Duration longest_call;
+  for (const model::Operation& op : retried.history.ops) {
+    longest_call = std::max(longest_call, op.completed - op.invoked);
+  }
+  CHECK(longest_call > sim::Duration::millis(300));  // waited through backoffs
+}
