@@ -131,8 +131,9 @@ void Network::syn_arrives(uint32_t index, uint32_t gen, int attempt, Time first_
   bool path = host_exists && !nodes_[src].isolated &&
               (dst == kNoNode || (reachable(src, dst) && reachable(dst, src)));
   if (!path) {  // nobody answers: retry the SYN on Linux's schedule, then ETIMEDOUT
-    // SYNs go out at 0, 1, 3, 7, 15, 31 and 63 s; the connect fails at 127 s.
-    Time next = first_syn + kSynFirstRto * ((int64_t{2} << attempt) - 1);
+    // SYNs go out at 0, 1, 3, 7, 15, 31 and 63 s; the connect fails at 127 s. A SYN that
+    // arrived late (lag) may find the next one due already: that one leaves now.
+    Time next = std::max(queue_.now(), first_syn + kSynFirstRto * ((int64_t{2} << attempt) - 1));
     if (attempt == kSynRetries) {
       queue_.schedule(next, [this, index, gen] {
         if (current(index, gen)) {

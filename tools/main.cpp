@@ -10,6 +10,7 @@
 #include "sim/error.h"
 #include "sim/time.h"
 #include "tools/check_command.h"
+#include "tools/fuzz_command.h"
 #include "tools/kernel_bench.h"
 #include "tools/kernel_demo.h"
 #include "tools/list_command.h"
@@ -107,6 +108,9 @@ int main(int argc, char** argv) {
   auto* demo = app.add_subcommand("demo", "Run the kernel demo: ping-pong processes under faults");
   demo->add_option("--seed", demo_seed, "Random seed");
 
+  tools::FuzzOptions fuzz_opts;
+  CLI::App* fuzz = tools::add_fuzz_command(app, fuzz_opts);
+
   auto* bench = app.add_subcommand("bench", "Run a benchmark workload");
   bench->require_subcommand(1);
   auto* kernel = bench->add_subcommand("kernel", "Kernel events/s: ping-pong among processes");
@@ -134,6 +138,7 @@ int main(int argc, char** argv) {
   if (check->parsed()) return tools::run_check(check_path, std::cout, std::cerr);
   if (list->parsed()) return tools::run_list(list_dir, std::cout, std::cerr);
   if (demo->parsed()) return run_demo(demo_seed);
+  if (fuzz->parsed()) return tools::run_fuzz(fuzz_opts, std::cout, std::cerr);
   if (kernel->parsed()) {
     kopts.measured = sim::parse_duration(measured);
     kopts.warmup = sim::parse_duration(warmup);

@@ -112,7 +112,8 @@ void read_nodes(Diagnostics& d, const Value& value, Scenario& s,
 }
 
 constexpr std::string_view kTopKeys[] = {"name",  "description", "seed",  "nodes",    "clients",
-                                         "steps", "until",       "expect", "redis-cli"};
+                                         "steps", "until",       "expect", "redis-cli",
+                                         "invariants"};
 
 void read_header(Diagnostics& d, const ObjectReader& top, Scenario& s) {
   if (const Value* v = top.require("name", "a short title for the scenario")) {
@@ -126,6 +127,13 @@ void read_header(Diagnostics& d, const ObjectReader& top, Scenario& s) {
   }
   if (const Value* v = top.get("seed")) {
     s.seed = scenario_detail::read_uint64(d, *v, "seed").value_or(1);
+  }
+  if (const Value* v = top.get("invariants")) {
+    if (v->kind == Kind::kBool) {
+      s.invariants = v->boolean;
+    } else {
+      d.error(v->pos, "invariants", "expected true or false");
+    }
   }
   if (const Value* v = top.get("redis-cli")) {
     std::optional<std::string> mode = scenario_detail::read_string(d, *v, "redis-cli");

@@ -5,7 +5,8 @@
 //   name (string, required), description (string), seed (integer 0..2^64-1, default 1),
 //   nodes (object, required: name -> {addr, conf, sentinel, start}), clients (object: name ->
 //   {kind, ...}, see scenario_clients.cpp), steps (array of {at, do}), until (duration, required), expect (array),
-//   redis-cli ("one-shot" or "interactive", default one-shot).
+//   redis-cli ("one-shot" or "interactive", default one-shot), invariants (bool, default
+//   false).
 // Steps run in file order; "at" (default: the previous step's time) is the earliest time a
 // step runs, and a `wait until` holds back the steps after it. The `do` grammar and the
 // expectation keys are documented on the structs below.
@@ -136,9 +137,12 @@ struct ClockJump {  // clock jump NODE +30s|-30s: the node's wall clock jumps
   std::string node;
   sim::Duration delta;  // signed
 };
-struct RedisCli {  // redis-cli [-h HOST] [-p PORT] ARGS...
+struct RedisCli {  // redis-cli [-h HOST] [-p PORT] ARGS... [&]
   std::string node;  // the node at HOST:PORT (default 127.0.0.1:6379, as redis-cli)
   std::vector<std::string> argv;  // split like sdssplitargs
+  // A trailing "&", as in a shell: the next step does not wait for the reply (which is
+  // printed when it comes), so a command to a paused server holds nothing back.
+  bool background = false;
 };
 // What a `wait until ... log(s)` waits for: `[N of] NODE[,NODE...] log(s) EVENT [matching
 // TEXT]`: at least `count` of `nodes` have each emitted a trace record with that event (and,
@@ -250,6 +254,9 @@ struct Scenario {
   // "redis-cli": "one-shot" (default: each redis-cli step is a fresh redis-cli process, as
   // typed in a shell) or "interactive" (steps type into one redis-cli session per server).
   bool interactive_cli = false;
+  // "invariants": true: the properties of tools/invariants.h are checked, safety throughout
+  // and liveness at `until`; a violation fails the run (the fuzzer writes such scenarios).
+  bool invariants = false;
   std::vector<NodeSpec> nodes;  // in file order
   std::vector<ClientSpec> clients;
   std::vector<Step> steps;

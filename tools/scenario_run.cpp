@@ -53,6 +53,7 @@ ScenarioRun::ScenarioRun(const Scenario& scenario, RunOptions options)
                                               return std::make_unique<CliSession>(env);
                                             }});
   add_clients();
+  if (scenario.invariants) add_invariant_monitor();
 }
 
 ScenarioRun::~ScenarioRun() = default;
@@ -80,6 +81,7 @@ RunResult ScenarioRun::run() {
   world_.start(cli_node_);
   // The clients' history is checked at the end, before the expectations that read it.
   if (!scenario_.clients.empty()) world_.queue().schedule(until_, [this] { check_clients(); });
+  if (invariants_) world_.queue().schedule(until_, [this] { check_invariants(); });
   for (const Expectation& e : scenario_.expectations) schedule_expectation(e);
   start_next_step();
   world_.run_until(until_);
@@ -95,6 +97,7 @@ RunResult ScenarioRun::run() {
   result.until = until_;
   result.checks = checks_;
   result.clients = client_report_;
+  if (invariants_) result.findings = invariants_->findings();
   result.trace_hash = world_.trace().hash();
   result.trace_records = world_.trace().records();
   return result;
@@ -186,12 +189,17 @@ void ScenarioRun::run_step(const Step& step) {
           },
           [&](const step::RedisCli& c) {
             auto* cli = static_cast<CliSession*>(world_.process(cli_node_));
-            CliSession::Mode mode = scenario_.interactive_cli ? CliSession::Mode::kInteractive
-                                                              : CliSession::Mode::kOneShot;
-            cli->run(world_.address(id(c.node)), c.argv, mode, [this](std::string output) {
-              record("cli", '*', "redis-cli", kCliNode, output);
-              finish_step();
-            });
+            // In the background it is a redis-cli of its own, as `redis-cli ... &` in a shell.
+            CliSession::Mode mode = scenario_.interactive_cli && !c.background
+                                        ? CliSession::Mode::kInteractive
+                                        : CliSession::Mode::kOneShot;
+            bool background = c.background;
+            cli->run(world_.address(id(c.node)), c.argv, mode,
+                     [this, background](std::string output) {
+                       record("cli", '*', "redis-cli", kCliNode, output);
+                       if (!background) finish_step();
+                     });
+            if (background) finish_step();
           },
           [&](const step::WaitUntil& w) { wait_until(w, world_.now() + w.within); },
           [&](const step::Sleep& s) {
@@ -241,6 +249,27 @@ void ScenarioRun::wait_until(const step::WaitUntil& wait, sim::Time deadline) {
     return;
   }
   world_.queue().after(kWaitPoll, [this, &wait, deadline] { wait_until(wait, deadline); });
+}
+
+void ScenarioRun::add_invariant_monitor() {
+  std::vector<MonitoredNode> nodes;
+  for (const NodeSpec& n : scenario_.nodes) {
+    nodes.push_back({n.name, world_.find(n.name), n.addr, n.sentinel});
+  }
+  invariants_ = std::make_unique<InvariantMonitor>(world_, std::move(nodes));
+  world_.trace().add_sink(invariants_.get());
+}
+
+// The findings go into the trace at the end, each with the time it was made in its message;
+// a violation is also a failed check.
+void ScenarioRun::check_invariants() {
+  invariants_->check_end(client_report_ ? &*client_report_ : nullptr);
+  for (const Finding& f : invariants_->findings()) {
+    std::string text = fmt::format("{} {}: {}", f.known ? "known finding" : "violation", f.name,
+                                   f.message);
+    record("check", '#', f.known ? "known-finding" : "violation", "", text);
+    if (!f.known) checks_.push_back({nullptr, false, f.t, text});
+  }
 }
 
 std::vector<std::string> ScenarioRun::nodes_that_logged(const step::LogCondition& c,

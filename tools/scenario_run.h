@@ -18,6 +18,7 @@
 #include "model/history.h"
 #include "model/history_check.h"
 #include "sim/world.h"
+#include "tools/invariants.h"
 #include "tools/scenario.h"
 
 namespace tools {
@@ -52,6 +53,8 @@ struct RunResult {
   std::vector<CheckResult> checks;
   // What the scenario's clients experienced; set when it has clients.
   std::optional<model::HistoryReport> clients;
+  // With "invariants": every violation (also a failed check) and known finding.
+  std::vector<Finding> findings;
   bool passed() const;
 };
 
@@ -102,6 +105,9 @@ class ScenarioRun {
   // chain of the first pinned client's server; nullopt when it is not running.
   std::optional<sim::NodeId> final_master() const;
   void check_clients();
+  // --- "invariants": true ---
+  void add_invariant_monitor();
+  void check_invariants();
 
   const Scenario& scenario_;
   uint64_t seed_;
@@ -114,6 +120,7 @@ class ScenarioRun {
   std::vector<CheckResult> checks_;
   model::History history_;
   std::optional<model::HistoryReport> client_report_;
+  std::unique_ptr<InvariantMonitor> invariants_;
 };
 
 }  // namespace tools

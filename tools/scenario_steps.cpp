@@ -137,7 +137,7 @@ constexpr Verb kVerbs[] = {
     {"host", "host down NODE or host up NODE", &StepParser::host},
     {"lag", "lag FROM TO DURATION", &StepParser::lag},
     {"clock", "clock jump NODE +DURATION or clock jump NODE -DURATION", &StepParser::clock},
-    {"redis-cli", "redis-cli [-h HOST] [-p PORT] COMMAND [ARG...]", &StepParser::redis_cli},
+    {"redis-cli", "redis-cli [-h HOST] [-p PORT] COMMAND [ARG...] [&]", &StepParser::redis_cli},
     {"wait", "wait until CONDITION within DURATION", &StepParser::wait},
     {"sleep", "sleep DURATION", &StepParser::sleep},
 };
@@ -356,8 +356,11 @@ std::optional<StepAction> StepParser::redis_cli() {
     fail(addr_offset, nodes_.unknown_address(addr));
     return std::nullopt;
   }
+  bool background = limit_ == words_.size() && words_.back().text == "&" && i + 1 < limit_;
+  size_t end = background ? words_.back().offset : v_.text.size();
   std::vector<std::string> argv;
-  if (!model::split_args(std::string_view(v_.text).substr(command->offset), argv)) {
+  if (!model::split_args(std::string_view(v_.text).substr(command->offset, end - command->offset),
+                         argv)) {
     fail_usage(command->offset, "unbalanced quotes in the command");
     return std::nullopt;
   }
@@ -365,7 +368,7 @@ std::optional<StepAction> StepParser::redis_cli() {
     fail_usage(command->offset, "expected a command");
     return std::nullopt;
   }
-  return step::RedisCli{target->name, std::move(argv)};
+  return step::RedisCli{target->name, std::move(argv), background};
 }
 
 // Conditions of the form NODE <subject> is <value>, with the values each allows.

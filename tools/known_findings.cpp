@@ -1,0 +1,37 @@
+#include "tools/known_findings.h"
+
+namespace tools {
+
+const std::vector<KnownFinding>& all_known_findings() {
+  static const std::vector<KnownFinding> list = {
+      {known::kLostAcknowledgedWrites,
+       "Redis replicates asynchronously: the master acknowledges a write before any replica "
+       "has it, so a failover (or an old master converted into a replica, which drops its data "
+       "for a full resync) loses the writes the new master never received. "
+       "min-replicas-to-write bounds the window, it does not close it."},
+      {known::kVoteAgainAfterRestart,
+       "Sentinel keeps its vote (a master's leader and leader_epoch) in memory only; the config "
+       "file stores the current epoch but not the vote (sentinelVoteLeader, "
+       "sentinelFlushConfig). A Sentinel restarted within an epoch votes again in it, possibly "
+       "for another candidate."},
+      {known::kFailoverEndsUnderNewerEpoch,
+       "While a leader's failover is in progress its master record keeps the old address. A "
+       "hello from another Sentinel that failed over in a newer epoch, naming that same old "
+       "address (promoted back), raises the record's config epoch without a switch "
+       "(sentinelProcessHelloMessage compares the epoch only). When the leader's own failover "
+       "then ends, for instance by failover-timeout, sentinelFailoverSwitchToPromotedSlave "
+       "switches to its promoted replica without checking the epoch: two Sentinels now name two "
+       "masters under one config epoch, neither adopts the other's (the epochs are equal), and "
+       "each converts the other's master into a replica until a later failover settles it."},
+  };
+  return list;
+}
+
+std::string_view explain_known_finding(std::string_view name) {
+  for (const KnownFinding& k : all_known_findings()) {
+    if (k.name == name) return k.explanation;
+  }
+  return {};
+}
+
+}  // namespace tools
