@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "model/config_syntax.h"
+#include "model/planted_bugs.h"
 #include "model/rdb.h"
 #include "model/server.h"
 
@@ -138,7 +139,8 @@ void RedisServer::cmd_sync(Client& c, std::span<const std::string> argv) {
 }
 
 bool RedisServer::try_partial_resync(Client& c, std::string_view replid, int64_t offset) {
-  bool id_ok = replid == replid_ || (replid == replid2_ && offset <= second_replid_offset_);
+  bool id_ok = replid == replid_ || (replid == replid2_ && offset <= second_replid_offset_) ||
+               (planted(PlantedBug::kPsyncAnyReplid) && replid != "?");
   if (!id_ok) {
     if (replid == "?") {
       log('*', "full-resync-requested",

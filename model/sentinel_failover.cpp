@@ -8,6 +8,7 @@
 
 #include "model/config_syntax.h"
 #include "model/keyspace_util.h"
+#include "model/planted_bugs.h"
 #include "model/sentinel.h"
 #include "sim/civil_time.h"
 
@@ -48,7 +49,9 @@ std::optional<std::string> Sentinel::vote_leader(SentinelInstance& master, uint6
     flush_config();
     event('#', "+new-epoch", &master, fmt::format("{}", state_.current_epoch), false);
   }
-  if (master.leader_epoch < req_epoch && state_.current_epoch <= req_epoch) {
+  bool may_vote = master.leader_epoch < req_epoch ||
+                  (planted(PlantedBug::kDoubleVote) && master.leader_epoch == req_epoch);
+  if (may_vote && state_.current_epoch <= req_epoch) {
     master.leader = std::string(req_runid);
     master.leader_epoch = state_.current_epoch;
     flush_config();
@@ -296,7 +299,7 @@ SentinelInstance* Sentinel::select_slave(SentinelInstance& master) {
   for (const auto& slave : master.slaves) {
     if (slave->is(sri::kSDown | sri::kODown) || slave->link->disconnected) continue;
     if (now - slave->link->last_avail_time > state_.timers.ping_period * 5) continue;
-    if (slave->slave_priority == 0) continue;
+    if (slave->slave_priority == 0 && !planted(PlantedBug::kPromotePriorityZero)) continue;
     if (now - slave->info_refresh > info_validity_time) continue;
     if (slave->master_link_down_time > max_master_down_time) continue;
     candidates.push_back(slave.get());

@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "model/config_syntax.h"
+#include "model/planted_bugs.h"
 #include "model/sentinel.h"
 
 namespace model {
@@ -349,7 +350,10 @@ void Sentinel::process_hello(std::string_view hello) {
     flush_config();
     event('#', "+new-epoch", master, fmt::format("{}", current_epoch), false);
   }
-  if (si && master->config_epoch < master_config_epoch) {
+  bool newer = master->config_epoch < master_config_epoch ||
+               (planted(PlantedBug::kHelloOlderConfigEpoch) &&
+                master->config_epoch != master_config_epoch);
+  if (si && newer) {
     master->config_epoch = master_config_epoch;
     if (master_port != master->addr.port || !address_matches(master->addr, token[5])) {
       event('#', "+config-update-from", si);

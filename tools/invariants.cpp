@@ -105,9 +105,12 @@ void InvariantMonitor::report(std::string_view name, sim::Time t, std::string me
   // Two Sentinels naming two masters under one config epoch may still disagree at the end:
   // then that is part of the known finding, not a violation of its own.
   bool liveness = name == "sentinels-agree" || name == "replicas-follow-master";
-  if (liveness && !known && reported_.count(std::string(known::kFailoverEndsUnderNewerEpoch))) {
-    message += fmt::format(" (after {})", known::kFailoverEndsUnderNewerEpoch);
-    known = true;
+  for (std::string_view cause :
+       {known::kFailoverEndsUnderNewerEpoch, known::kForcedFailoverReusesEpoch}) {
+    if (liveness && !known && reported_.count(std::string(cause))) {
+      message += fmt::format(" (after {})", cause);
+      known = true;
+    }
   }
   findings_.push_back({std::string(name), t, std::move(message), known});
 }
@@ -214,11 +217,17 @@ void InvariantMonitor::check_election(const MonitoredNode& node, const sim::Trac
   if (sentinel == nullptr) return;
   const model::SentinelInstance* m = sentinel->state().masters.find(master);
   if (m == nullptr) return;
+  // SENTINEL FAILOVER skips the election: the Sentinel "elects" itself in its own next epoch.
+  bool forced = m->is(model::sri::kForceFailover);
+  if (forced) forced_epochs_.insert({master, m->failover_epoch});
   auto [it, first] = leaders_.try_emplace({master, m->failover_epoch}, node.name);
   if (first || it->second == node.name) return;
-  report("one-leader-per-epoch", r.t,
-         fmt::format("{} and {} were both elected leader for {} in epoch {} (the second at {})",
-                     it->second, node.name, master, m->failover_epoch, at_time(r.t)));
+  bool known = forced_epochs_.count({master, m->failover_epoch}) > 0;
+  report(known ? known::kForcedFailoverReusesEpoch : "one-leader-per-epoch", r.t,
+         fmt::format("{} and {} were both elected leader for {} in epoch {} (the second at {}{})",
+                     it->second, node.name, master, m->failover_epoch, at_time(r.t),
+                     known ? ", a forced failover" : ""),
+         known);
 }
 
 // "+selected-slave slave <ip:port> <ip> <port> @ <master> ..." and "+promoted-slave ...".
@@ -277,10 +286,12 @@ void InvariantMonitor::note_config_epoch(std::string_view master, uint64_t epoch
   auto [it, first] =
       promotions_.try_emplace({std::string(master), epoch}, Promotion{addr, node.name, t});
   if (first || it->second.addr == addr) return;
-  report("one-master-per-config-epoch", t,
+  bool known = forced_epochs_.count({std::string(master), epoch}) > 0;
+  report(known ? known::kForcedFailoverReusesEpoch : "one-master-per-config-epoch", t,
          fmt::format("config epoch {} of {} names {} ({} at {}) and {} ({} at {})", epoch, master,
                      it->second.addr.to_string(), it->second.node, at_time(it->second.t),
-                     addr.to_string(), node.name, at_time(t)));
+                     addr.to_string(), node.name, at_time(t)),
+         known);
 }
 
 // "Partial resynchronization request from <ip:port> accepted. ...", logged by the master as
@@ -293,7 +304,7 @@ void InvariantMonitor::check_psync_accepted(const MonitoredNode& node, const sim
   model::ServerView v = server->view();
   const PsyncRequest& req = request->second;
   bool same_history = req.replid == v.replid ||
-                      (req.replid == v.replid2 && req.offset <= v.second_replid_offset + 1);
+                      (req.replid == v.replid2 && req.offset <= v.second_replid_offset);
   if (same_history) return;
   report("psync-same-history", r.t,
          fmt::format("{} accepted {}'s partial resync for {}:{} at {}, but its history is {} "

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -110,6 +111,7 @@ class InvariantMonitor : public sim::TraceSink {
   std::vector<Finding> findings_;
   std::map<std::string, SentinelSeen> sentinels_;                      // by node name
   std::map<std::pair<std::string, uint64_t>, std::string> leaders_;   // (master, epoch) -> node
+  std::set<std::pair<std::string, uint64_t>> forced_epochs_;  // epochs of SENTINEL FAILOVERs
   std::map<std::pair<std::string, uint64_t>, Promotion> promotions_;  // (master, config epoch)
   std::map<std::tuple<std::string, std::string, uint64_t>, Vote> votes_;  // (node, master, epoch)
   std::map<std::string, PsyncRequest> psync_requests_;  // by replica address "ip:port"

@@ -23,6 +23,12 @@ const std::vector<KnownFinding>& all_known_findings() {
        "switches to its promoted replica without checking the epoch: two Sentinels now name two "
        "masters under one config epoch, neither adopts the other's (the epochs are equal), and "
        "each converts the other's master into a replica until a later failover settles it."},
+      {known::kForcedFailoverReusesEpoch,
+       "SENTINEL FAILOVER forces a failover without an election: the Sentinel bumps its own "
+       "current epoch and counts itself elected (sentinelGetLeader is not asked). A Sentinel "
+       "that has not yet heard of an epoch another Sentinel won (after a partition, before the "
+       "next hello) takes that same epoch: two leaders, and possibly two promoted masters, in "
+       "one epoch."},
   };
   return list;
 }

@@ -24,6 +24,9 @@ inline constexpr std::string_view kVoteAgainAfterRestart = "vote-again-after-res
 // its master record holds: a newer one adopted meanwhile from a hello that named the address
 // the record still had is kept, so two Sentinels publish two masters under one config epoch.
 inline constexpr std::string_view kFailoverEndsUnderNewerEpoch = "failover-ends-under-newer-epoch";
+// SENTINEL FAILOVER needs no election (sentinelStartFailoverIfNeeded with SRI_FORCE_FAILOVER):
+// the Sentinel takes its own current epoch + 1, which another Sentinel may have won already.
+inline constexpr std::string_view kForcedFailoverReusesEpoch = "forced-failover-reuses-epoch";
 }  // namespace known
 
 const std::vector<KnownFinding>& all_known_findings();
