@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 #include <nlohmann/json.hpp>
 
 namespace tools {
@@ -111,6 +112,28 @@ void add_steps(const Topology& t, const Fault& f, std::vector<TimedStep>& steps)
   }
 }
 
+// The end of the fault window: every repair again, in the order that makes each one work.
+void add_final_repairs(const Topology& t, const std::vector<Fault>& faults, int64_t heal_ms,
+                       std::vector<TimedStep>& steps) {
+  uint32_t n = node_count(t);
+  std::set<uint32_t> paused, down, stopped;
+  bool partitioned = false;
+  for (const Fault& f : faults) {
+    uint32_t node = f.node % n;
+    if (f.kind == FaultKind::kPause) paused.insert(node);
+    if (f.kind == FaultKind::kHostDown) down.insert(node);
+    if (f.kind == FaultKind::kCrash || f.kind == FaultKind::kRestart) stopped.insert(node);
+    if (f.kind == FaultKind::kSentinelRestart) stopped.insert(1 + t.replicas + f.node % t.sentinels);
+    if (f.kind == FaultKind::kPartition || f.kind == FaultKind::kOneWayPartition) {
+      partitioned = true;
+    }
+  }
+  for (uint32_t i : paused) steps.emplace_back(heal_ms, "resume " + node_name(t, i));
+  for (uint32_t i : down) steps.emplace_back(heal_ms, "host up " + node_name(t, i));
+  if (partitioned) steps.emplace_back(heal_ms, "heal");
+  for (uint32_t i : stopped) steps.emplace_back(kRepairedMs, "start " + node_name(t, i));
+}
+
 nlohmann::ordered_json node_json(const Topology& t, uint32_t i) {
   std::vector<std::string> conf = {fmt::format("port {}", node_port(t, i))};
   bool sentinel = i > t.replicas;
@@ -191,7 +214,8 @@ std::string scenario_text(const FuzzCase& c, const std::vector<std::string>& hea
   std::stable_sort(steps.begin(), steps.end(),
                    [](const TimedStep& a, const TimedStep& b) { return a.first < b.first; });
   int64_t heal_ms = kFaultWindowStartMs + kFaultWindowMs;
-  sim::Duration until = sim::Duration::millis(heal_ms) + liveness_bound(t);
+  add_final_repairs(t, c.faults, heal_ms, steps);
+  sim::Duration until = sim::Duration::millis(kRepairedMs) + liveness_bound(t);
 
   nlohmann::ordered_json s;
   s["name"] = fmt::format("fuzz case, seed {}", c.seed);

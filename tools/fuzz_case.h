@@ -6,8 +6,12 @@
 // failover-timeout, parallel-syncs, min-replicas, a writing client or not) and which fault
 // classes are on at all, then a schedule of faults of those classes. Every fault carries its
 // own repair (a crashed node restarts, a paused one resumes, a partition heals) no later than
-// the end of the fault window, so the run ends with a quiet period long enough for Sentinel to
-// settle (liveness_bound), and the liveness properties are checked at its end.
+// the end of the fault window. Overlapping faults can undo a repair (a `start` is a no-op while
+// a SIGTERM'd process, paused, has not exited yet), so the window ends with every repair
+// again: resume, host up and heal, then, kRestartGraceMs later (SIGTERM's shutdown may wait
+// for replicas up to shutdown-timeout, 10 s), start every node a fault stopped. The run then
+// goes on quietly long enough for Sentinel to settle (liveness_bound), and the liveness
+// properties are checked at its end.
 //
 // The simulation seed is not drawn: it stays fixed while rapidcheck shrinks the schedule, and
 // since every node and purpose has its own named random stream (sim/rng.h), removing a fault
@@ -70,6 +74,9 @@ struct FuzzCase {
 // The fault window starts when the deployment has formed (Sentinels know each other).
 inline constexpr int64_t kFaultWindowStartMs = 3000;
 inline constexpr int64_t kFaultWindowMs = 60000;
+inline constexpr int64_t kRestartGraceMs = 11000;
+// When the last repair runs, from the start of the run.
+inline constexpr int64_t kRepairedMs = kFaultWindowStartMs + kFaultWindowMs + kRestartGraceMs;
 
 // How long after the last repair the liveness properties are checked: down-after to notice a
 // dead master, three failover-timeouts (a failed attempt, the 2x wait before the next, the
