@@ -1,12 +1,12 @@
 #include "tools/kernel_bench.h"
 
 #include <fmt/format.h>
-#include <sys/resource.h>
 
 #include <chrono>
 #include <memory>
 
 #include "tools/alloc_count.h"
+#include "tools/bench_report.h"
 #include "tools/ping_pong.h"
 
 namespace tools {
@@ -14,12 +14,6 @@ namespace {
 
 sim::Address bench_address(uint32_t i) {
   return sim::Address{fmt::format("10.{}.{}.{}", i >> 16, (i >> 8) & 255, i & 255), 7000};
-}
-
-uint64_t peak_rss_bytes() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<uint64_t>(usage.ru_maxrss) * 1024;
 }
 
 }  // namespace

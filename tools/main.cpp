@@ -4,14 +4,11 @@
 
 #include <filesystem>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <optional>
 
-#include "sim/error.h"
-#include "sim/time.h"
+#include "tools/bench_command.h"
 #include "tools/check_command.h"
 #include "tools/fuzz_command.h"
-#include "tools/kernel_bench.h"
 #include "tools/kernel_demo.h"
 #include "tools/list_command.h"
 #include "tools/run_command.h"
@@ -25,50 +22,6 @@ int run_demo(uint64_t seed) {
   fmt::print("trace hash {:016x}\n", hash);
   return 0;
 }
-
-int run_bench_kernel(const tools::KernelBenchOptions& options, bool json) {
-  tools::KernelBenchResult r = tools::run_kernel_bench(options);
-  if (json) {
-    nlohmann::json j = {{"workload", "kernel"},
-                        {"processes", options.processes},
-                        {"virtual_seconds", static_cast<double>(options.measured.us) / 1e6},
-                        {"events", r.events},
-                        {"wall_seconds", r.wall_seconds},
-                        {"events_per_second", r.events_per_second},
-                        {"heap_allocations", r.heap_allocations},
-                        {"trace_records", r.trace_records},
-                        {"trace_hash", fmt::format("{:016x}", r.trace_hash)},
-                        {"peak_rss_bytes", r.peak_rss_bytes}};
-    std::cout << j.dump(2) << "\n";
-    return 0;
-  }
-  fmt::print("kernel: ping-pong among {} processes, {} virtual after {} warm-up, seed {}\n",
-             options.processes, sim::format_duration(options.measured),
-             sim::format_duration(options.warmup), options.seed);
-  fmt::print("  events            {:>14}\n", r.events);
-  fmt::print("  wall seconds      {:>14.3f}\n", r.wall_seconds);
-  fmt::print("  events/s          {:>14.0f}\n", r.events_per_second);
-  fmt::print("  heap allocations  {:>14}  ({:.4f} per event)\n", r.heap_allocations,
-             static_cast<double>(r.heap_allocations) / static_cast<double>(r.events));
-  fmt::print("  trace records     {:>14}  hash {:016x}\n", r.trace_records, r.trace_hash);
-  fmt::print("  peak RSS          {:>11.1f} MiB\n", static_cast<double>(r.peak_rss_bytes) / 1048576);
-  return 0;
-}
-
-// CLI11 validator for durations such as 30s, 1500ms.
-struct DurationValidator : CLI::Validator {
-  DurationValidator() {
-    name_ = "DURATION";
-    func_ = [](const std::string& text) {
-      try {
-        sim::parse_duration(text);
-        return std::string();
-      } catch (const sim::InputError& e) {
-        return std::string(e.what());
-      }
-    };
-  }
-};
 
 }  // namespace
 
@@ -111,22 +64,7 @@ int main(int argc, char** argv) {
   tools::FuzzOptions fuzz_opts;
   CLI::App* fuzz = tools::add_fuzz_command(app, fuzz_opts);
 
-  auto* bench = app.add_subcommand("bench", "Run a benchmark workload");
-  bench->require_subcommand(1);
-  auto* kernel = bench->add_subcommand("kernel", "Kernel events/s: ping-pong among processes");
-  tools::KernelBenchOptions kopts;
-  std::string measured = "5s", warmup = "1s";
-  bool json = false;
-  kernel->add_option("--processes", kopts.processes, "Number of processes (default 1000)")
-      ->check(CLI::Range(2u, 1000000u));
-  kernel->add_option("--for", measured, "Virtual time measured (default 5s)")
-      ->check(DurationValidator())
-      ->type_name("DURATION");
-  kernel->add_option("--warmup", warmup, "Virtual warm-up time (default 1s)")
-      ->check(DurationValidator())
-      ->type_name("DURATION");
-  kernel->add_option("--seed", kopts.seed, "Random seed");
-  kernel->add_flag("--json", json, "Print machine-readable figures");
+  tools::BenchCommand bench(app);
 
   try {
     app.parse(argc, argv);
@@ -139,10 +77,6 @@ int main(int argc, char** argv) {
   if (list->parsed()) return tools::run_list(list_dir, std::cout, std::cerr);
   if (demo->parsed()) return run_demo(demo_seed);
   if (fuzz->parsed()) return tools::run_fuzz(fuzz_opts, std::cout, std::cerr);
-  if (kernel->parsed()) {
-    kopts.measured = sim::parse_duration(measured);
-    kopts.warmup = sim::parse_duration(warmup);
-    return run_bench_kernel(kopts, json);
-  }
+  if (bench.parsed()) return bench.run(std::cout, std::cerr);
   return 0;
 }
