@@ -40,7 +40,7 @@ CLI::Option* add_duration(CLI::App* app, const std::string& name, std::string& v
 struct BenchCommand::Options {
   CLI::App* bench = nullptr;
   CLI::App *kernel = nullptr, *idle = nullptr, *busy = nullptr, *failover = nullptr,
-           *scale = nullptr;
+           *scale = nullptr, *fuzz = nullptr;
   bool json = false;
   KernelBenchOptions kernel_options;
   std::string kernel_for = "5s", kernel_warmup = "1s";
@@ -50,6 +50,7 @@ struct BenchCommand::Options {
   FailoverBenchOptions failover_options;
   ScaleBenchOptions scale_options;
   std::string scale_for = "10m";
+  FuzzBenchOptions fuzz_options;
 };
 
 BenchCommand::BenchCommand(CLI::App& app) : options_(std::make_unique<Options>()) {
@@ -95,7 +96,12 @@ BenchCommand::BenchCommand(CLI::App& app) : options_(std::make_unique<Options>()
       ->check(CLI::Range(1u, 254u));
   add_duration(o.scale, "--for", o.scale_for, "Virtual time");
 
-  for (CLI::App* w : {o.kernel, o.idle, o.busy, o.failover, o.scale}) {
+  o.fuzz = o.bench->add_subcommand(
+      "fuzz", "Fuzz-sized simulations per second on one core: a 2-minute failover, a writer");
+  o.fuzz->add_option("--runs", o.fuzz_options.runs, "Simulations (default 50)")
+      ->check(CLI::Range(1u, 1000000u));
+
+  for (CLI::App* w : {o.kernel, o.idle, o.busy, o.failover, o.scale, o.fuzz}) {
     w->add_flag("--json", o.json, "Print machine-readable figures");
   }
 }
@@ -122,6 +128,8 @@ int BenchCommand::run(std::ostream& out, std::ostream& err) const {
     } else if (o.scale->parsed()) {
       o.scale_options.duration = sim::parse_duration(o.scale_for);
       report = run_scale_bench(o.scale_options);
+    } else if (o.fuzz->parsed()) {
+      report = run_fuzz_bench(o.fuzz_options);
     }
   } catch (const sim::InputError& e) {
     fmt::print(err, "redsim bench: {}\n", e.what());

@@ -48,4 +48,12 @@ struct ScaleBenchOptions {
 };
 BenchReport run_scale_bench(const ScaleBenchOptions& options);
 
+// fuzz: the fuzzer's simulations per second on one core, for one fixed case (a 2-minute kill -9
+// failover with a writer at 100 writes/s; tools/bench_fuzz.cpp), played `runs` times with
+// seeds 1..runs.
+struct FuzzBenchOptions {
+  uint32_t runs = 50;
+};
+BenchReport run_fuzz_bench(const FuzzBenchOptions& options);
+
 }  // namespace tools

@@ -168,7 +168,11 @@ nlohmann::ordered_json node_json(const Topology& t, uint32_t i) {
 }  // namespace
 
 sim::Duration liveness_bound(const Topology& t) {
-  return sim::Duration::millis(t.down_after_ms + 3 * t.failover_timeout_ms + 60000);
+  constexpr int64_t kTiltPeriodMs = 30000;  // SENTINEL_TILT_PERIOD
+  constexpr int64_t kInfoPeriodMs = 10000;  // SENTINEL_INFO_PERIOD
+  constexpr int64_t kResyncsMs = 10000;     // the replicas' full resyncs, with margin
+  return sim::Duration::millis(t.down_after_ms + 3 * t.failover_timeout_ms + kTiltPeriodMs +
+                               2 * kInfoPeriodMs + kResyncsMs);
 }
 
 rc::Gen<FuzzCase> gen_fuzz_case(uint64_t seed) {

@@ -80,7 +80,7 @@ inline constexpr int64_t kRepairedMs = kFaultWindowStartMs + kFaultWindowMs + kR
 
 // How long after the last repair the liveness properties are checked: down-after to notice a
 // dead master, three failover-timeouts (a failed attempt, the 2x wait before the next, the
-// next one), and a minute for TILT (30 s), two INFO periods (the old master's conversion) and
+// next one), the TILT period (a clock jump), two INFO periods (an old master's conversion) and
 // the resyncs.
 sim::Duration liveness_bound(const Topology& topology);
 

@@ -28,6 +28,18 @@ sim::ProcessFactory process_factory(const NodeSpec& node) {
   return [](sim::Env& env) { return std::make_unique<model::RedisServer>(env); };
 }
 
+// Whether a step or an expectation reads the log of events: keeping it copies every record.
+bool reads_events(const Scenario& scenario) {
+  for (const Step& s : scenario.steps) {
+    const auto* wait = std::get_if<step::WaitUntil>(&s.action);
+    if (wait && std::holds_alternative<step::LogCondition>(wait->condition)) return true;
+  }
+  for (const Expectation& e : scenario.expectations) {
+    if (std::holds_alternative<expect::Log>(e.check)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool RunResult::passed() const {
@@ -43,7 +55,7 @@ ScenarioRun::ScenarioRun(const Scenario& scenario, RunOptions options)
       until_(options.until.value_or(scenario.until)),
       world_(seed_),
       events_(std::make_unique<EventLog>()) {
-  world_.trace().add_sink(events_.get());
+  if (reads_events(scenario)) world_.trace().add_sink(events_.get());
   for (const NodeSpec& node : scenario.nodes) {
     sim::NodeId id = world_.add_node(sim::NodeSpec{node.name, node.addr, process_factory(node)});
     world_.disk(id).write(config_file_name(node), node.config_file());

@@ -71,7 +71,8 @@ class ScenarioRun {
   const model::History& history() const { return history_; }
 
  private:
-  // Every trace record's event, for the `log` expectations.
+  // Every trace record's event, for the `log` expectations and `wait until ... logs` steps
+  // (attached only when the scenario has some).
   class EventLog : public sim::TraceSink {
    public:
     struct Seen {
