@@ -330,6 +330,9 @@ std::optional<StepAction> StepParser::partition() {
 
 std::optional<StepAction> StepParser::redis_cli() {
   sim::Address addr{"127.0.0.1", 6379};  // redis-cli's defaults
+  // A trailing "&", as in a shell: the command runs in the background.
+  bool background = limit_ == words_.size() && limit_ > 1 && words_.back().text == "&";
+  if (background) --limit_;
   size_t i = 1, addr_offset = words_[0].offset;
   for (; i < limit_ && words_[i].text.starts_with('-'); i += 2) {
     const Word& option = words_[i];
@@ -356,7 +359,6 @@ std::optional<StepAction> StepParser::redis_cli() {
     fail(addr_offset, nodes_.unknown_address(addr));
     return std::nullopt;
   }
-  bool background = limit_ == words_.size() && words_.back().text == "&" && i + 1 < limit_;
   size_t end = background ? words_.back().offset : v_.text.size();
   std::vector<std::string> argv;
   if (!model::split_args(std::string_view(v_.text).substr(command->offset, end - command->offset),

@@ -103,6 +103,10 @@ TEST_CASE("scenario steps: each kind of step parses into its typed action") {
   CHECK(cli.node == "replica1");
   CHECK(cli.argv == Args{"set", "a b", "c d", R"(x\\y)"});
   CHECK(as<RedisCli>("redis-cli get k").node == "master");  // redis-cli's default 6379
+  CHECK(!as<RedisCli>("redis-cli get k").background);
+  RedisCli background = as<RedisCli>("redis-cli -p 26379 sentinel failover mymaster &");
+  CHECK(background.background);
+  CHECK(background.argv == Args{"sentinel", "failover", "mymaster"});
   CHECK(as<RedisCli>("redis-cli -h 127.0.0.1 -p 26379 sentinel masters").node == "sentinel1");
   CHECK(as<RedisCli>("redis-cli -p 6379 incrby k -5").argv == Args{"incrby", "k", "-5"});
   WaitUntil wait = as<WaitUntil>("wait until replica1 master_link_status is up within 10s");
@@ -234,7 +238,7 @@ TEST_CASE("scenario steps: lag and clock jump") {
 }
 
 TEST_CASE("scenario steps: redis-cli finds its node by address") {
-  const std::string usage = " (usage: redis-cli [-h HOST] [-p PORT] COMMAND [ARG...])";
+  const std::string usage = " (usage: redis-cli [-h HOST] [-p PORT] COMMAND [ARG...] [&])";
   CHECK(step_errors("redis-cli -p 6390 get k") ==
         V{"13: no node has the address 127.0.0.1:6390 (did you mean 127.0.0.1:6380, node "
           "\"replica1\"?)"});
@@ -250,6 +254,8 @@ TEST_CASE("scenario steps: redis-cli finds its node by address") {
   // Escapes in the JSON string: the error points at the string's opening quote.
   CHECK(step_errors(R"(redis-cli -p 6379 set \"a)") ==
         V{"-1: unbalanced quotes in the command" + usage});
+  // A trailing "&" runs it in the background; alone it is no command.
+  CHECK(step_errors("redis-cli -p 6379 &") == V{"18: expected a command" + usage});
 }
 
 TEST_CASE("scenario steps: wait until CONDITION within DURATION") {

@@ -94,7 +94,9 @@ TEST_CASE("scenario: the top level") {
   CHECK(diagnostics(scenario_with("\"setps\": []")) ==
         test::Lines{"3:1 setps: unknown key \"setps\" (did you mean \"steps\"?): "
                                  "expected name, description, seed, nodes, clients, steps, "
-                                 "until, expect or redis-cli"});
+                                 "until, expect, redis-cli or invariants"});
+  CHECK(diagnostics(scenario_with("\"invariants\": \"yes\"")) ==
+        test::Lines{"3:15 invariants: expected true or false"});
   CHECK(diagnostics(scenario_with("\"seed\": -1")) ==
         test::Lines{"3:9 seed: expected an integer from 0 to "
                                  "18446744073709551615, got the number -1"});
@@ -404,7 +406,7 @@ TEST_CASE("scenario: redsim check prints a summary, or each problem, and its exi
   CHECK(out.str().empty());
   CHECK(err.str() == bad + ":3:1: error: setps: unknown key \"setps\" (did you mean \"steps\"?): "
                            "expected name, description, seed, nodes, clients, steps, until, "
-                           "expect or redis-cli\n" +
+                           "expect, redis-cli or invariants\n" +
                          bad + ":4:27: error: clients.m.kind: unknown client kind \"x\": expected "
                                "pinned, redis-py, ioredis or jedis\n" +
                          bad + ": 2 errors, 0 warnings\n");
