@@ -17,9 +17,9 @@
 
 #include <deque>
 #include <map>
-#include <set>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "sim/rng.h"
@@ -34,21 +34,39 @@ sim::Duration config_save_time(sim::Rng& rng);
 
 class ConfigRewriter {
  public:
-  // rewriteConfigReadOldFile on the old file's bytes ("" for a missing file).
+  // rewriteConfigReadOldFile on the old file's bytes ("" for a missing file), which must
+  // outlive the rewriter: its lines are kept as views into them.
   ConfigRewriter(std::string_view old_text, bool sentinel_mode);
 
   // rewriteConfigRewriteLine: `option` is a lowercase directive name ("sentinel <x>" in
   // Sentinel mode); `force` appends the line when the file has no line left for the option.
   void rewrite_line(std::string_view option, std::string line, bool force);
+  // Whether the old file has a line for `option` that rewrite_line has not replaced yet.
+  bool has_lines(std::string_view option) const { return option_lines_.contains(option); }
   // rewriteConfigMarkAsProcessed: the option's unused old lines will be blanked.
   void mark_processed(std::string_view option);
   // rewriteConfigRemoveOrphaned then rewriteConfigGetContentFromState.
   std::string finish();
 
  private:
-  std::vector<std::string> lines_;
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
+  // The option a line of the old file belongs to (`first` and `second` are its first two
+  // words); nullptr when its directive is unknown.
+  std::deque<size_t>* option_of(std::string_view first, std::string_view second,
+                                bool sentinel_mode);
+  // Keeps a line that is not in the old text; returns a view of it.
+  std::string_view own(std::string line);
+
+  std::vector<std::string_view> lines_;  // into the old text, owned_ or kSignature
+  std::deque<std::string> owned_;        // a deque: the views into its strings stay valid
   std::map<std::string, std::deque<size_t>, std::less<>> option_lines_;
-  std::set<std::string, std::less<>> rewritten_;
+  // Looked up for every line written; never iterated.
+  std::unordered_set<std::string, StringHash, std::equal_to<>> rewritten_;
+  std::string last_processed_;  // the option mark_processed saw last
   bool needs_signature_ = true;
 };
 

@@ -39,6 +39,7 @@ void Network::add_node(NodeId node, const Address& addr, std::string_view name) 
   // Spread ephemeral ports over Linux's ip_local_port_range (32768-60999) by name.
   info.next_port = static_cast<uint16_t>(32768 + hash_name(name) % 28000);
   nodes_.push_back(std::move(info));
+  held_event_.push_back(kNoEvent);
   if (addr.port != 0) node_addresses_.emplace(addr, node);
   auto it = std::lower_bound(hosts_.begin(), hosts_.end(), addr.host);
   if (it == hosts_.end() || *it != addr.host) hosts_.insert(it, addr.host);
@@ -215,12 +216,32 @@ Duration Network::transmission_delay(DirectionRare& dir, const LinkParams& p, si
 }
 
 void Network::schedule_delivery(uint32_t index, int from_side, Time at, uint64_t end) {
-  Connection& c = *conns_[index];
-  Direction& d = c.dir[from_side];
+  Direction& d = conns_[index]->dir[from_side];
   at = std::max(at, d.last_arrival);  // TCP delivers in order
   d.last_arrival = at;
-  uint32_t gen = c.generation;
-  queue_.schedule(at, [this, index, gen, from_side, end] { deliver(index, gen, from_side, end); });
+  arrive_at(at, index, from_side, end, queue_.executed());
+}
+
+// The one kind of delivery event (so that deliver() inlines into it).
+void Network::arrive_at(Time at, uint32_t index, int from_side, uint64_t end, uint64_t sent_in) {
+  queue_.schedule(at, [this, socket = index * 2 + static_cast<uint32_t>(from_side),
+                       gen = conns_[index]->generation, end, sent_in] {
+    deliver(socket / 2, gen, static_cast<int>(socket % 2), end, sent_in);
+  });
+}
+
+void Network::hold_back(NodeId node, uint64_t event, Duration by) {
+  held_event_[node] = event;
+  nodes_[node].held_by = by;
+}
+
+// The sender's event blocked before its writes: the segment arrives as much later, and what
+// the direction sends next arrives after it.
+void Network::deliver_later(uint32_t index, int from_side, uint64_t end) {
+  Connection& c = *conns_[index];
+  Time at = queue_.now() + nodes_[c.node[from_side]].held_by;
+  c.dir[from_side].last_arrival = std::max(c.dir[from_side].last_arrival, at);
+  arrive_at(at, index, from_side, end, kNoEvent);
 }
 
 void Network::pump(uint32_t index, int from_side) {
@@ -268,9 +289,13 @@ size_t Network::unsent(SocketId s) const {
   return static_cast<size_t>(d.written - d.in_flight);
 }
 
-void Network::deliver(uint32_t index, uint32_t gen, int from_side, uint64_t end) {
+void Network::deliver(uint32_t index, uint32_t gen, int from_side, uint64_t end,
+                      uint64_t sent_in) {
   Connection& c = *conns_[index];
   if (!current(index, gen)) return;
+  if (sent_in != kNoEvent && held_event_[c.node[from_side]] == sent_in) [[unlikely]] {
+    return deliver_later(index, from_side, end);
+  }
   Direction& d = c.dir[from_side];
   bool carries_fin = d.fin_at != kNoFin && end >= d.fin_at && !d.fin_delivered;
   if (end <= d.delivered && !carries_fin) return;  // a retransmission already brought it

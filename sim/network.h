@@ -19,6 +19,12 @@
 //   resets when a socket is closed with unread input in its receive queue: which input its
 //   process has read is the caller's knowledge (World tracks it), so it then calls abort().
 //
+// A process that blocks inside one of its events (an fsync) writes what it sent during that
+// event only when the blocking time is over: Redis writes client replies in beforeSleep and
+// hiredis writes commands from the event loop's write handler, both after the event's
+// processing. hold_back() says so after the fact; the segments sent in that event, already
+// scheduled, are delivered that much later, in order, when they come due.
+//
 // The network knows nothing of processes: it reports to a NetworkEvents receiver (the World),
 // which decides when a node hears of it (a paused node hears on resume).
 #pragma once
@@ -117,6 +123,9 @@ class Network {
   void set_link(NodeId from, NodeId to, const LinkParams& params);
   void set_extra_lag(NodeId from, NodeId to, Duration lag);  // Duration{} removes it
   void set_window(size_t bytes) { window_ = bytes; }
+  // What `node` sent during event `event` (EventQueue::executed() while it ran) leaves `by`
+  // later than it was sent. A later call for the same node replaces this one.
+  void hold_back(NodeId node, uint64_t event, Duration by);
 
   size_t open_connections() const { return open_connections_; }
 
@@ -172,7 +181,9 @@ class Network {
     bool isolated = false;
     uint16_t next_port = 0;  // ephemeral ports for outgoing connections
     uint64_t connects = 0;
+    Duration held_by;  // hold_back()'s delay, for the event in held_event_[node]
   };
+  static constexpr uint64_t kNoEvent = UINT64_MAX;  // no event held back (held_event_)
 
 
   Connection& conn(SocketId socket);
@@ -186,7 +197,12 @@ class Network {
   Duration transmission_delay(DirectionRare& dir, const LinkParams& p, size_t bytes);
   void pump(uint32_t index, int from_side);
   void schedule_delivery(uint32_t index, int from_side, Time at, uint64_t end);
-  void deliver(uint32_t index, uint32_t generation, int from_side, uint64_t end);
+  void arrive_at(Time at, uint32_t index, int from_side, uint64_t end, uint64_t sent_in);
+  // A segment sent in event `sent_in` (kNoEvent: already held back) comes due: delivered
+  // now, or later if its sender held that event back.
+  void deliver(uint32_t index, uint32_t generation, int from_side, uint64_t end,
+               uint64_t sent_in);
+  [[gnu::cold, gnu::noinline]] void deliver_later(uint32_t index, int from_side, uint64_t end);
   void retransmit_later(uint32_t index, int from_side);
   void syn_arrives(uint32_t index, uint32_t generation, int attempt, Time first_syn);
   void close_side(uint32_t index, int side, CloseReason peer_sees);
@@ -203,6 +219,7 @@ class Network {
   size_t window_ = kDefaultWindow;
   std::vector<NodeInfo> nodes_;
   size_t isolated_nodes_ = 0;  // how many nodes_ are isolated: reachable() skips them at 0
+  std::vector<uint64_t> held_event_;  // per node: the event held back (dense: read per segment)
   // Boxed so a Connection& stays valid while a callback opens new connections.
   std::vector<std::unique_ptr<Connection>> conns_;
   std::vector<uint32_t> free_conns_;

@@ -174,6 +174,9 @@ void World::busy(NodeId node, Duration d) {
   bool ending_scheduled = n.env.deferring();
   n.env.busy_until_ = std::max(queue_.now(), n.env.busy_until_) + d;
   stall_until(node, n.env.busy_until_);
+  // What it sent earlier in this event leaves at the end too (its output buffers are written
+  // after the event's processing, the fsync included).
+  network_.hold_back(node, queue_.executed(), n.env.busy_until_ - queue_.now());
   if (ending_scheduled) return;  // end_busy follows the end as it moves
   uint32_t incarnation = n.incarnation;
   queue_.schedule(n.env.busy_until_, [this, node, incarnation] { end_busy(node, incarnation); });

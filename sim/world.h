@@ -6,9 +6,11 @@
 // a crash needs no bookkeeping of timers. A frozen node (SIGSTOP, or its host down) runs
 // nothing: its due timers and socket events wait and run, in order, when it thaws.
 //
-// A process can also block inside one of its own events (Env::busy: an fsync): what it does
-// after that call in the event (sends, closes, connects, log lines, exit) happens when the
-// blocking time has passed, and meanwhile it runs nothing else, as when frozen.
+// A process can also block inside one of its own events (Env::busy: an fsync): what it sent
+// earlier in the event leaves when the blocking time has passed (Redis writes its output
+// buffers after the event's processing), what it does after that call (sends, closes,
+// connects, log lines, exit) happens then too, and meanwhile it runs nothing else, as when
+// frozen.
 #pragma once
 
 #include <functional>
@@ -78,11 +80,12 @@ class Env {
   // The rest of the current event happens `d` later: the process blocks here (an fsync). What
   // it does after this call, within the event, is deferred, in order, to when the time has
   // passed: sends, closes, connects (the SYN leaves then), trace records (stamped then),
-  // exit; its timers count from then and now() / unix_us() already read then. Until then it
-  // runs nothing else: input waits, as with stall(). Several calls in one event add up.
-  // Reads (readable, consume), disk writes and random draws still happen at once, and so did
-  // whatever the event did before the call (Redis would write even those earlier replies
-  // after the fsync, at the end of its event-loop iteration: not modelled).
+  // exit; its timers count from then and now() / unix_us() already read then. What it sent
+  // earlier in the event (and closed: the FIN) arrives as much later (Network::hold_back):
+  // Redis writes replies in beforeSleep, hiredis commands from the write handler, both after
+  // the fsync. Until then it runs nothing else: input waits, as with stall(). Several calls in
+  // one event add up. Reads (readable, consume), disk writes and random draws still happen at
+  // once, and so did the event's earlier connects and log lines.
   void busy(Duration d);
 
  private:

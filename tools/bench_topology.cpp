@@ -20,28 +20,35 @@ Scenario sentinel_topology(const SentinelTopology& t, std::string name, sim::Dur
   s.name = std::move(name);
   s.until = sim::kTimeZero + until;
   s.nodes.reserve(size_t{t.masters} * (t.replicas + 1) + t.sentinels);
-  const std::vector<std::string> server_conf = {"port 6379", "save \"\""};
+  auto node = [](std::string node_name, std::string node_host, uint16_t port,
+                 std::vector<std::string> conf) {
+    NodeSpec n;
+    n.name = std::move(node_name);
+    n.addr = {std::move(node_host), port};
+    n.conf = std::move(conf);
+    return n;
+  };
   for (uint32_t i = 0; i < t.masters; ++i) {
-    s.nodes.push_back(NodeSpec{fmt::format("m{}", i), {host(0, i), 6379}, server_conf});
+    s.nodes.push_back(node(fmt::format("m{}", i), host(0, i), 6379, {"port 6379", "save \"\""}));
     for (uint32_t k = 1; k <= t.replicas; ++k) {
-      NodeSpec replica{fmt::format("m{}-r{}", i, k), {host(k, i), 6379}, server_conf};
-      replica.conf.push_back(fmt::format("slaveof {} 6379", host(0, i)));
-      replica.conf.push_back("slave-read-only yes");
-      s.nodes.push_back(std::move(replica));
+      s.nodes.push_back(node(fmt::format("m{}-r{}", i, k), host(k, i), 6379,
+                             {"port 6379", "save \"\"", fmt::format("slaveof {} 6379", host(0, i)),
+                              "slave-read-only yes"}));
     }
   }
   uint32_t quorum = t.sentinels / 2 + 1;
   for (uint32_t j = 1; j <= t.sentinels; ++j) {
-    NodeSpec sentinel{fmt::format("sentinel{}", j), {host(255, j), 26379}, {"port 26379"}};
-    sentinel.sentinel = true;
-    sentinel.start = sim::kTimeZero + sim::Duration::millis(40 + 10 * j);
+    std::vector<std::string> conf = {"port 26379"};
     for (uint32_t i = 0; i < t.masters; ++i) {
       std::string m = fmt::format("m{}", i);
-      sentinel.conf.push_back(fmt::format("sentinel monitor {} {} 6379 {}", m, host(0, i), quorum));
-      sentinel.conf.push_back(fmt::format("sentinel down-after-milliseconds {} 30000", m));
-      sentinel.conf.push_back(fmt::format("sentinel parallel-syncs {} 1", m));
-      sentinel.conf.push_back(fmt::format("sentinel failover-timeout {} 180000", m));
+      conf.push_back(fmt::format("sentinel monitor {} {} 6379 {}", m, host(0, i), quorum));
+      conf.push_back(fmt::format("sentinel down-after-milliseconds {} 30000", m));
+      conf.push_back(fmt::format("sentinel parallel-syncs {} 1", m));
+      conf.push_back(fmt::format("sentinel failover-timeout {} 180000", m));
     }
+    NodeSpec sentinel = node(fmt::format("sentinel{}", j), host(255, j), 26379, std::move(conf));
+    sentinel.sentinel = true;
+    sentinel.start = sim::kTimeZero + sim::Duration::millis(40 + 10 * j);
     s.nodes.push_back(std::move(sentinel));
   }
   return s;

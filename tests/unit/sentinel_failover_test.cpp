@@ -2,6 +2,8 @@
 // sequences and timings shared/spec/sentinel.md gives for Redis 7.0.15.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "sentinel_harness.h"
 
 using test::SentinelSettings;
@@ -49,9 +51,14 @@ TEST_CASE("sentinel: kill -9 of the master, one leader, every Sentinel switches"
   REQUIRE(w.recorder.count("+elected-leader") == 1);
   std::string leader = w.recorder.first("+elected-leader")->node;
   // The leader's sequence (spec §16); its -odown for the old master comes when the peers that
-  // already switched answer 0 for the old address, at some point of RECONF_SLAVES.
+  // already switched answer 0 for the old address, if its once-a-second ask falls before the
+  // end of RECONF_SLAVES (not in this seed; nor in 1 of 29 real runs, d_priority-2).
   std::vector<std::string> sequence = w.recorder.sequence(leader, kill);
-  CHECK(std::erase(sequence, "-odown") == 1);
+  auto reconf = std::find(sequence.begin(), sequence.end(), "+failover-state-reconf-slaves");
+  auto end = std::find(sequence.begin(), sequence.end(), "+failover-end");
+  CHECK(std::count(sequence.begin(), reconf, "-odown") == 0);
+  CHECK(std::count(end, sequence.end(), "-odown") == 0);
+  CHECK(std::erase(sequence, "-odown") <= 1);
   CHECK(sequence ==
         std::vector<std::string>{"+sdown", "+odown", "+new-epoch", "+try-failover",
                                  "+vote-for-leader", "+elected-leader",
