@@ -53,9 +53,15 @@ ScaleRow run_size_in_child(const SentinelTopology& topology, sim::Duration durat
   pid_t pid = fork();
   if (pid < 0) fail("fork");
   if (pid == 0) {
+    // The child never returns into the parent's code: whatever happens, it exits here.
     close(fds[0]);
-    ScaleRow row = run_size(topology, duration);
-    bool sent = write(fds[1], &row, sizeof row) == static_cast<ssize_t>(sizeof row);
+    bool sent = false;
+    try {
+      ScaleRow row = run_size(topology, duration);
+      sent = write(fds[1], &row, sizeof row) == static_cast<ssize_t>(sizeof row);
+    } catch (...) {
+      // `sent` stays false: the parent reports that this size failed.
+    }
     _exit(sent ? 0 : 1);
   }
   close(fds[1]);
