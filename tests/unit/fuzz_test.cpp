@@ -88,9 +88,9 @@ TEST_CASE("fuzz generator: every drawn case is a valid scenario whose faults are
     CHECK(s.until == repaired + tools::liveness_bound(t));
     // Whatever a fault breaks, a later step mends.
     for (const tools::Step& step : s.steps) {
-      auto later = [&](std::string_view text) {
+      auto later = [&](std::string_view repair) {
         return std::any_of(s.steps.begin(), s.steps.end(), [&](const tools::Step& o) {
-          return o.at >= step.at && &o != &step && o.text == text;
+          return o.at >= step.at && &o != &step && o.text == repair;
         });
       };
       const std::string& d = step.text;
