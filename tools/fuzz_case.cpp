@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <mutex>
 #include <set>
 #include <nlohmann/json.hpp>
 
@@ -175,6 +176,11 @@ sim::Duration liveness_bound(const Topology& t) {
                                2 * kInfoPeriodMs + kResyncsMs);
 }
 
+
+namespace {
+
+std::mutex g_rapidcheck;
+
 rc::Gen<FuzzCase> gen_fuzz_case(uint64_t seed) {
   return rc::gen::exec([seed] {
     FuzzCase c;
@@ -209,6 +215,30 @@ rc::Gen<FuzzCase> gen_fuzz_case(uint64_t seed) {
         rc::gen::container<std::vector<Fault>>(rc::gen::resize(rc::kNominalSize, gen_fault(kinds))));
     return c;
   });
+}
+
+}  // namespace
+
+rc::Shrinkable<FuzzCase> draw_fuzz_case(uint64_t seed) {
+  std::lock_guard lock(g_rapidcheck);
+  return gen_fuzz_case(seed)(rc::Random(seed), rc::kNominalSize);
+}
+
+FuzzCase case_of(const rc::Shrinkable<FuzzCase>& drawn) {
+  std::lock_guard lock(g_rapidcheck);
+  return drawn.value();
+}
+
+CaseShrinks::CaseShrinks(const rc::Shrinkable<FuzzCase>& drawn) {
+  std::lock_guard lock(g_rapidcheck);
+  shrinks_ = drawn.shrinks();
+}
+
+std::optional<rc::Shrinkable<FuzzCase>> CaseShrinks::next() {
+  std::lock_guard lock(g_rapidcheck);
+  rc::Maybe<rc::Shrinkable<FuzzCase>> next = shrinks_.next();
+  if (!next) return std::nullopt;
+  return std::move(*next);
 }
 
 std::string scenario_text(const FuzzCase& c, const std::vector<std::string>& header) {

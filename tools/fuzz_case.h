@@ -21,6 +21,7 @@
 #include <rapidcheck.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -84,8 +85,21 @@ inline constexpr int64_t kRepairedMs = kFaultWindowStartMs + kFaultWindowMs + kR
 // the resyncs.
 sim::Duration liveness_bound(const Topology& topology);
 
-// The generator of cases for a fixed simulation seed.
-rc::Gen<FuzzCase> gen_fuzz_case(uint64_t seed);
+// The case of a simulation seed, drawn by rapidcheck's generators. rapidcheck keeps a
+// generator's context in process-wide statics (detail::ImplicitParam), so cases drawn, read or
+// shrunk on several threads (`redsim fuzz --jobs`) must take turns: every use of a case's
+// Shrinkable goes through these, which hold one lock while rapidcheck runs.
+rc::Shrinkable<FuzzCase> draw_fuzz_case(uint64_t seed);
+FuzzCase case_of(const rc::Shrinkable<FuzzCase>& drawn);
+// The shrinks of `drawn`, one at a time: nullopt after the last.
+class CaseShrinks {
+ public:
+  explicit CaseShrinks(const rc::Shrinkable<FuzzCase>& drawn);
+  std::optional<rc::Shrinkable<FuzzCase>> next();
+
+ private:
+  rc::Seq<rc::Shrinkable<FuzzCase>> shrinks_;
+};
 
 // The scenario file that plays `c`, in the format of scenarios/ ("invariants": true), with
 // `header` as its leading comment lines.

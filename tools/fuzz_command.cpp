@@ -181,8 +181,8 @@ RunRecord Campaign::play(uint64_t index, const std::filesystem::path& in_flight)
   RunRecord r;
   r.index = index;
   r.seed = case_seed(seed_, shard_.index + index * shard_.count);
-  rc::Shrinkable<FuzzCase> drawn = gen_fuzz_case(r.seed)(rc::Random(r.seed), rc::kNominalSize);
-  FuzzCase c = drawn.value();
+  rc::Shrinkable<FuzzCase> drawn = draw_fuzz_case(r.seed);
+  FuzzCase c = case_of(drawn);
   r.outcome = run_case(c, true, &in_flight);
   if (r.outcome.failure().empty()) return r;
   ShrinkResult shrunk = shrink_case(drawn, r.outcome, options_.shrink_budget, &in_flight);

@@ -97,16 +97,16 @@ CaseOutcome run_case(const FuzzCase& c, bool twice, const std::filesystem::path*
 
 ShrinkResult shrink_case(const rc::Shrinkable<FuzzCase>& failing, const CaseOutcome& outcome,
                          uint32_t budget, const std::filesystem::path* in_flight) {
-  ShrinkResult best{failing.value(), outcome, 0};
+  ShrinkResult best{case_of(failing), outcome, 0};
   std::string failure = outcome.failure();
   rc::Shrinkable<FuzzCase> current = failing;
   bool progressed = true;
   while (progressed && best.cases_tried < budget) {
     progressed = false;
-    rc::Seq<rc::Shrinkable<FuzzCase>> shrinks = current.shrinks();
-    while (rc::Maybe<rc::Shrinkable<FuzzCase>> next = shrinks.next()) {
+    CaseShrinks shrinks(current);
+    while (std::optional<rc::Shrinkable<FuzzCase>> next = shrinks.next()) {
       if (best.cases_tried++ >= budget) break;
-      FuzzCase candidate = next->value();
+      FuzzCase candidate = case_of(*next);
       // The determinism check only when that is what failed: shrinking a violation needs
       // one run per candidate.
       CaseOutcome o = run_case(candidate, failure == "determinism", in_flight);

@@ -24,9 +24,8 @@ struct Found {
 std::optional<Found> fuzz_until(std::string_view violation, uint64_t seed, uint64_t runs) {
   for (uint64_t i = 0; i < runs; ++i) {
     uint64_t case_seed = tools::case_seed(seed, i);
-    rc::Shrinkable<tools::FuzzCase> drawn =
-        tools::gen_fuzz_case(case_seed)(rc::Random(case_seed), rc::kNominalSize);
-    tools::CaseOutcome o = tools::run_case(drawn.value(), /*twice=*/false);
+    rc::Shrinkable<tools::FuzzCase> drawn = tools::draw_fuzz_case(case_seed);
+    tools::CaseOutcome o = tools::run_case(tools::case_of(drawn), /*twice=*/false);
     if (o.failure() != violation) continue;
     return Found{i, tools::shrink_case(drawn, o, 300)};
   }

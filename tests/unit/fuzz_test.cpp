@@ -18,7 +18,7 @@
 namespace {
 
 tools::FuzzCase draw(uint64_t seed) {
-  return tools::gen_fuzz_case(seed)(rc::Random(seed), rc::kNominalSize).value();
+  return tools::case_of(tools::draw_fuzz_case(seed));
 }
 
 tools::RunResult run_text(const std::string& text) {
