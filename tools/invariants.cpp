@@ -140,6 +140,7 @@ void InvariantMonitor::on_sentinel_record(const MonitoredNode& node, const sim::
       r.event.front() == '-') {
     check_epochs(node, r.t);
   }
+  if (r.event == "+try-failover") note_failover_start(node, r);
   if (r.event == "+vote-for-leader") check_vote(node, r);
   if (r.event == "+elected-leader") check_election(node, r);
   if (r.event == "+selected-slave" || r.event == "+promoted-slave") check_priority(node, r);
@@ -168,10 +169,18 @@ void InvariantMonitor::check_epochs(const MonitoredNode& node, sim::Time t) {
   SentinelSeen& seen = sentinels_[node.name];
   const model::SentinelState& state = sentinel->state();
   if (state.current_epoch < seen.current_epoch) {
-    report("epochs-never-go-backwards", t,
-           fmt::format("{}'s current epoch went from {} back to {} at {}", node.name,
-                       seen.current_epoch, state.current_epoch, at_time(t)));
+    // Only the one step sentinelStartFailover took without saving may be lost.
+    bool unsaved = seen.unsaved_failover_epoch == seen.current_epoch &&
+                   state.current_epoch + 1 == seen.current_epoch;
+    report(unsaved ? known::kFailoverEpochNotSaved : "epochs-never-go-backwards", t,
+           fmt::format("{}'s current epoch went from {} back to {} at {}{}", node.name,
+                       seen.current_epoch, state.current_epoch, at_time(t),
+                       unsaved ? " (a restart after a failover start that was never saved)" : ""),
+           unsaved);
   }
+  // A raised epoch from a hello or a vote is saved at once (sentinelProcessHelloMessage,
+  // sentinelVoteLeader); a restart reloads whatever the file holds.
+  if (state.current_epoch != seen.current_epoch) seen.unsaved_failover_epoch = 0;
   seen.current_epoch = state.current_epoch;
   for (const auto& m : state.masters) {
     uint64_t& last = seen.config_epochs[m->name];
@@ -184,8 +193,20 @@ void InvariantMonitor::check_epochs(const MonitoredNode& node, sim::Time t) {
   }
 }
 
+// "+try-failover master <name> <ip> <port>": sentinelStartFailover raised the current epoch
+// to the failover epoch ("+new-epoch", just before) and saved nothing.
+void InvariantMonitor::note_failover_start(const MonitoredNode& node, const sim::TraceRecord& r) {
+  const auto* sentinel = dynamic_cast<const model::Sentinel*>(world_.process(node.id));
+  if (sentinel == nullptr) return;
+  const model::SentinelInstance* m = sentinel->state().masters.find(word_after(r.text, "master "));
+  if (m == nullptr || m->failover_epoch != sentinel->state().current_epoch) return;
+  sentinels_[node.name].unsaved_failover_epoch = m->failover_epoch;
+}
+
 // "+vote-for-leader <runid> <epoch>": the first vote of this Sentinel in that epoch.
 void InvariantMonitor::check_vote(const MonitoredNode& node, const sim::TraceRecord& r) {
+  // A vote saves the config, current epoch included (sentinelVoteLeader).
+  sentinels_[node.name].unsaved_failover_epoch = 0;
   std::vector<std::string_view> w = words(r.text);
   if (w.size() != 3) return;
   std::optional<uint64_t> epoch = number<uint64_t>(w[2]);

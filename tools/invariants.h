@@ -85,6 +85,9 @@ class InvariantMonitor : public sim::TraceSink {
   struct SentinelSeen {
     uint32_t incarnation = 0;  // how many times it started
     uint64_t current_epoch = 0;
+    // The epoch sentinelStartFailover raised current_epoch to, while nothing has saved the
+    // config since (0 when none): Redis saves it at the Sentinel's next vote or epoch change.
+    uint64_t unsaved_failover_epoch = 0;
     std::map<std::string, uint64_t> config_epochs;  // by master name
   };
 
@@ -95,6 +98,7 @@ class InvariantMonitor : public sim::TraceSink {
   void on_sentinel_record(const MonitoredNode& node, const sim::TraceRecord& r);
   void on_server_record(const MonitoredNode& node, const sim::TraceRecord& r);
   void check_epochs(const MonitoredNode& node, sim::Time t);
+  void note_failover_start(const MonitoredNode& node, const sim::TraceRecord& r);
   void check_vote(const MonitoredNode& node, const sim::TraceRecord& r);
   void check_election(const MonitoredNode& node, const sim::TraceRecord& r);
   void check_promotion(const MonitoredNode& node, const sim::TraceRecord& r);
