@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <utility>
 
 #include "model/config_table.h"
 #include "model/sentinel.h"
@@ -132,13 +133,18 @@ void InvariantMonitor::on_sentinel_record(const MonitoredNode& node, const sim::
   if (r.event == "starting") {
     SentinelSeen& seen = sentinels_[node.name];
     ++seen.incarnation;
+    seen.loaded = false;
+    return;
+  }
+  if (r.event == "config-saved") {
+    sentinels_[node.name].current_epoch_on_disk.reset();
     return;
   }
   // The epochs are read once the process has loaded its config (its first event after that
   // is "Sentinel ID is ..." or a Sentinel event).
   if (r.event.empty() || r.event == "sentinel-id" || r.event.front() == '+' ||
       r.event.front() == '-') {
-    check_epochs(node, r.t);
+    check_epochs(node, r);
   }
   if (r.event == "+try-failover") note_failover_start(node, r);
   if (r.event == "+vote-for-leader") check_vote(node, r);
@@ -163,33 +169,46 @@ void InvariantMonitor::on_server_record(const MonitoredNode& node, const sim::Tr
   }
 }
 
-void InvariantMonitor::check_epochs(const MonitoredNode& node, sim::Time t) {
+void InvariantMonitor::check_epochs(const MonitoredNode& node, const sim::TraceRecord& r) {
   const auto* sentinel = dynamic_cast<const model::Sentinel*>(world_.process(node.id));
   if (sentinel == nullptr || sentinel->state().myid.empty()) return;
   SentinelSeen& seen = sentinels_[node.name];
   const model::SentinelState& state = sentinel->state();
+  // Only a restart can excuse a step back: the config file lacks what Redis never saved.
+  const bool restart = !std::exchange(seen.loaded, true);
   if (state.current_epoch < seen.current_epoch) {
-    // Only the one step sentinelStartFailover took without saving may be lost.
-    bool unsaved = seen.unsaved_failover_epoch == seen.current_epoch &&
-                   state.current_epoch + 1 == seen.current_epoch;
-    report(unsaved ? known::kFailoverEpochNotSaved : "epochs-never-go-backwards", t,
-           fmt::format("{}'s current epoch went from {} back to {} at {}{}", node.name,
-                       seen.current_epoch, state.current_epoch, at_time(t),
-                       unsaved ? " (a restart after a failover start that was never saved)" : ""),
-           unsaved);
+    report_epoch_back(node, "current epoch", seen.current_epoch, state.current_epoch,
+                      restart && seen.current_epoch_on_disk == state.current_epoch, r.t);
+    seen.current_epoch_on_disk.reset();
   }
-  // A raised epoch from a hello or a vote is saved at once (sentinelProcessHelloMessage,
-  // sentinelVoteLeader); a restart reloads whatever the file holds.
-  if (state.current_epoch != seen.current_epoch) seen.unsaved_failover_epoch = 0;
   seen.current_epoch = state.current_epoch;
   for (const auto& m : state.masters) {
     uint64_t& last = seen.config_epochs[m->name];
     if (m->config_epoch < last) {
-      report("epochs-never-go-backwards", t,
-             fmt::format("{}'s config epoch of {} went from {} back to {} at {}", node.name,
-                         m->name, last, m->config_epoch, at_time(t)));
+      // A hello with a newer config epoch for the address a Sentinel already has raises the
+      // epoch without saving it (sentinelProcessHelloMessage saves only on a switch, in
+      // sentinelResetMasterAndChangeAddress). So a restart that reads back the address the
+      // newer epoch promoted (or a hello nobody promoted under, e.g. PUBLISHed by hand) shows
+      // a raise Redis never saved; an older address means a lost switch.
+      auto promoted = promotions_.find({m->name, last});
+      bool unsaved =
+          restart && (promoted == promotions_.end() || promoted->second.addr == m->addr);
+      report_epoch_back(node, "config epoch of " + m->name, last, m->config_epoch, unsaved, r.t);
     }
     last = m->config_epoch;
+  }
+}
+
+void InvariantMonitor::report_epoch_back(const MonitoredNode& node, std::string_view what,
+                                         uint64_t seen, uint64_t now, bool unsaved,
+                                         sim::Time t) {
+  std::string message = fmt::format("{}'s {} went from {} back to {} at {}", node.name, what,
+                                    seen, now, at_time(t));
+  if (unsaved) {
+    report(known::kEpochNotSaved, t, message + " (a restart: Redis never saved the newer one)",
+           true);
+  } else {
+    report("epochs-never-go-backwards", t, message);
   }
 }
 
@@ -200,13 +219,12 @@ void InvariantMonitor::note_failover_start(const MonitoredNode& node, const sim:
   if (sentinel == nullptr) return;
   const model::SentinelInstance* m = sentinel->state().masters.find(word_after(r.text, "master "));
   if (m == nullptr || m->failover_epoch != sentinel->state().current_epoch) return;
-  sentinels_[node.name].unsaved_failover_epoch = m->failover_epoch;
+  SentinelSeen& seen = sentinels_[node.name];
+  if (!seen.current_epoch_on_disk) seen.current_epoch_on_disk = m->failover_epoch - 1;
 }
 
 // "+vote-for-leader <runid> <epoch>": the first vote of this Sentinel in that epoch.
 void InvariantMonitor::check_vote(const MonitoredNode& node, const sim::TraceRecord& r) {
-  // A vote saves the config, current epoch included (sentinelVoteLeader).
-  sentinels_[node.name].unsaved_failover_epoch = 0;
   std::vector<std::string_view> w = words(r.text);
   if (w.size() != 3) return;
   std::optional<uint64_t> epoch = number<uint64_t>(w[2]);

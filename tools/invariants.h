@@ -84,11 +84,12 @@ class InvariantMonitor : public sim::TraceSink {
   };
   struct SentinelSeen {
     uint32_t incarnation = 0;  // how many times it started
+    bool loaded = false;       // its epochs were read since it last started (from its config)
     uint64_t current_epoch = 0;
-    // The epoch sentinelStartFailover raised current_epoch to, while nothing has saved the
-    // config since (0 when none): Redis saves it at the Sentinel's next vote or epoch change.
-    uint64_t unsaved_failover_epoch = 0;
     std::map<std::string, uint64_t> config_epochs;  // by master name
+    // The current epoch still on disk while sentinelStartFailover's raise waits, in memory
+    // only by Redis's design, for the config's next save ("config-saved" clears it).
+    std::optional<uint64_t> current_epoch_on_disk;
   };
 
   const MonitoredNode* node_named(std::string_view name) const;
@@ -97,8 +98,12 @@ class InvariantMonitor : public sim::TraceSink {
 
   void on_sentinel_record(const MonitoredNode& node, const sim::TraceRecord& r);
   void on_server_record(const MonitoredNode& node, const sim::TraceRecord& r);
-  void check_epochs(const MonitoredNode& node, sim::Time t);
+  void check_epochs(const MonitoredNode& node, const sim::TraceRecord& r);
   void note_failover_start(const MonitoredNode& node, const sim::TraceRecord& r);
+  // An epoch of `node` went from `seen` back to `now` at `t` (what: "current epoch" or "config
+  // epoch of <master>"): a known finding if Redis never saved the newer one (`unsaved`).
+  void report_epoch_back(const MonitoredNode& node, std::string_view what, uint64_t seen,
+                         uint64_t now, bool unsaved, sim::Time t);
   void check_vote(const MonitoredNode& node, const sim::TraceRecord& r);
   void check_election(const MonitoredNode& node, const sim::TraceRecord& r);
   void check_promotion(const MonitoredNode& node, const sim::TraceRecord& r);

@@ -29,14 +29,17 @@ const std::vector<KnownFinding>& all_known_findings() {
        "that has not yet heard of an epoch another Sentinel won (after a partition, before the "
        "next hello) takes that same epoch: two leaders, and possibly two promoted masters, in "
        "one epoch."},
-      {known::kFailoverEpochNotSaved,
-       "sentinelStartFailover raises the current epoch (+new-epoch, +try-failover) in memory "
-       "only; the config file gets it at the Sentinel's next save, usually its own vote a "
-       "moment later. A Sentinel that stops before then (SIGTERM saves nothing either) "
-       "restarts with the epoch before: for instance a SENTINEL FAILOVER sent during TILT, "
-       "when the failover state machine does not run, then a kill. Checked on Redis 7.0.15: "
-       "after SIGSTOP/SIGCONT, SENTINEL FAILOVER and kill -9, the config still says "
-       "current-epoch 0."},
+      {known::kEpochNotSaved,
+       "Sentinel saves its config on most epoch changes, but not on two: "
+       "sentinelStartFailover raises the current epoch (+new-epoch, +try-failover) and saves at "
+       "the Sentinel's vote a moment later, and sentinelProcessHelloMessage raises a master's "
+       "config epoch silently when the hello names the address the Sentinel already has (only "
+       "a switch to another address saves). A Sentinel that stops before the next save (SIGTERM "
+       "saves nothing either) restarts with the older epoch: for instance after a SENTINEL "
+       "FAILOVER sent during TILT, when the failover state machine does not run. Both checked "
+       "on Redis 7.0.15: after SIGSTOP/SIGCONT, SENTINEL FAILOVER and kill -9 the file still "
+       "says current-epoch 0; after a hello with config epoch 2 for the same address, SENTINEL "
+       "MASTER says config-epoch 2, the file 0, and the restarted Sentinel 0."},
   };
   return list;
 }

@@ -27,9 +27,10 @@ inline constexpr std::string_view kFailoverEndsUnderNewerEpoch = "failover-ends-
 // SENTINEL FAILOVER needs no election (sentinelStartFailoverIfNeeded with SRI_FORCE_FAILOVER):
 // the Sentinel takes its own current epoch + 1, which another Sentinel may have won already.
 inline constexpr std::string_view kForcedFailoverReusesEpoch = "forced-failover-reuses-epoch";
-// sentinelStartFailover raises the current epoch without saving the config: a Sentinel that
-// stops before its next vote restarts one epoch back.
-inline constexpr std::string_view kFailoverEpochNotSaved = "failover-epoch-not-saved";
+// Two epoch raises stay in memory until the config's next save (sentinelStartFailover's
+// current epoch; a hello's config epoch for the address already known): a Sentinel that stops
+// before then restarts with the older epoch.
+inline constexpr std::string_view kEpochNotSaved = "epoch-not-saved";
 }  // namespace known
 
 const std::vector<KnownFinding>& all_known_findings();
