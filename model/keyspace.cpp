@@ -131,8 +131,27 @@ Keyspace::Node* Keyspace::lookup_write(std::string_view key, ExecContext& ctx,
 
 // --- Adding and deleting keys ---
 
+size_t Keyspace::value_bytes(const Value& value) {
+  if (const auto* str = std::get_if<std::string>(&value)) return str->size() + 16;
+  size_t n = 32;
+  if (const auto* list = std::get_if<ListValue>(&value)) {
+    for (const std::string& e : *list) n += e.size() + kListElementBytes;
+    return n;
+  }
+  const auto& set = std::get<SetValue>(value);
+  n += set.ints.size() * 8;
+  for (const std::string& m : set.members) n += m.size() + kSetMemberBytes;
+  return n;
+}
+
 Keyspace::Node* Keyspace::add_node(Db& db, std::string_view key, Value value) {
   auto [it, inserted] = db.dict.try_emplace(std::string(key));
+  if (inserted) {
+    db.bytes += key_bytes(key);
+  } else {
+    db.bytes -= value_bytes(it->second.value);
+  }
+  db.bytes += value_bytes(value);
   it->second.value = std::move(value);
   return &*it;
 }
@@ -140,17 +159,20 @@ Keyspace::Node* Keyspace::add_node(Db& db, std::string_view key, Value value) {
 Keyspace::Node* Keyspace::set_string(Db& db, Node* node, std::string_view key,
                                      std::string_view value, bool keep_ttl) {
   if (node == nullptr) return add_node(db, key, std::string(value));
+  db.bytes -= value_bytes(node->second.value);
   if (auto* str = std::get_if<std::string>(&node->second.value)) {
     str->assign(value);
   } else {
     node->second.value = std::string(value);
   }
+  db.bytes += value_bytes(node->second.value);
   if (!keep_ttl) remove_expire(db, node);
   return node;
 }
 
 void Keyspace::delete_node(Db& db, Node* node) {
   remove_expire(db, node);
+  db.bytes -= key_bytes(node->first) + value_bytes(node->second.value);
   db.dict.erase(db.dict.find(node->first));
 }
 
@@ -159,6 +181,7 @@ void Keyspace::set_expire(Db& db, Node* node, int64_t when_ms) {
   if (!entry.has_expire()) {
     entry.expire_slot = static_cast<uint32_t>(db.expires.size());
     db.expires.push_back(node);
+    db.bytes += kExpireBytes;
   }
   entry.expire_ms = when_ms;
 }
@@ -171,16 +194,21 @@ void Keyspace::remove_expire(Db& db, Node* node) {
   last->second.expire_slot = entry.expire_slot;
   db.expires.pop_back();
   entry.expire_slot = Entry::kNoSlot;
+  db.bytes -= kExpireBytes;
+}
+
+int64_t Keyspace::clear_db(Db& db) {
+  const auto removed = static_cast<int64_t>(db.dict.size());
+  db.expires.clear();
+  db.dict.clear();
+  db.avg_ttl_ms = 0;
+  db.bytes = 0;
+  return removed;
 }
 
 int64_t Keyspace::flush_all() {
   int64_t removed = 0;
-  for (Db& db : dbs_) {
-    removed += static_cast<int64_t>(db.dict.size());
-    db.expires.clear();
-    db.dict.clear();
-    db.avg_ttl_ms = 0;
-  }
+  for (Db& db : dbs_) removed += clear_db(db);
   return removed;
 }
 
@@ -248,11 +276,7 @@ void Keyspace::cmd_flush(std::span<const std::string> argv, bool all, ExecContex
   if (all) {
     removed = flush_all();
   } else {
-    Db& db = dbs_[static_cast<size_t>(ctx.db)];
-    removed = static_cast<int64_t>(db.dict.size());
-    db.expires.clear();
-    db.dict.clear();
-    db.avg_ttl_ms = 0;
+    removed = clear_db(dbs_[static_cast<size_t>(ctx.db)]);
   }
   out.dirty += removed;
   // forceCommandPropagation: replicated even when there was nothing to flush.

@@ -194,6 +194,9 @@ class Keyspace {
     Dict dict;
     std::vector<Node*> expires;  // keys with a TTL, in no meaningful order
     int64_t avg_ttl_ms = 0;
+    // This db's share of dataset_bytes(), kept by every change to `dict`, so INFO (asked
+    // every second by each Sentinel during a failover) need not walk the keys.
+    size_t bytes = 0;
   };
 
   // The command implementations (keyspace_*.cpp). Each replies into out.reply.
@@ -237,6 +240,16 @@ class Keyspace {
                    bool keep_ttl);
   Node* add_node(Db& db, std::string_view key, Value value);
   void delete_node(Db& db, Node* node);
+  // Empties a db (FLUSHDB, and each db of FLUSHALL). Returns the keys removed.
+  static int64_t clear_db(Db& db);
+
+  // The rough size model behind dataset_bytes(), after Redis's dictEntry / robj / sds /
+  // quicklist / intset overheads.
+  static constexpr size_t kExpireBytes = 24;       // a key's TTL
+  static constexpr size_t kListElementBytes = 11;  // per list element, plus its length
+  static constexpr size_t kSetMemberBytes = 32;    // per hashtable set member, plus its length
+  static size_t key_bytes(std::string_view key) { return 48 + key.size(); }
+  static size_t value_bytes(const Value& value);
   static void set_expire(Db& db, Node* node, int64_t when_ms);
   static void remove_expire(Db& db, Node* node);
   // One db's part of active_expire; `budget` is the keys it may still sample.

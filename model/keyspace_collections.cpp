@@ -48,9 +48,20 @@ void Keyspace::cmd_sadd(std::span<const std::string> argv, ExecContext& ctx,
     node = add_node(dbs_[static_cast<size_t>(ctx.db)], argv[1], std::move(created));
     set = &std::get<SetValue>(node->second.value);
   }
+  Db& db = dbs_[static_cast<size_t>(ctx.db)];
   int64_t added = 0;
   for (size_t j = 2; j < argv.size(); ++j) {
-    if (set_add(*set, argv[j])) ++added;
+    // An intset's bytes are cheap to recount (and a conversion rewrites them all); a
+    // hashtable grows by its new member.
+    const bool was_intset = set->is_intset;
+    const size_t intset_bytes = was_intset ? value_bytes(node->second.value) : 0;
+    if (!set_add(*set, argv[j])) continue;
+    ++added;
+    if (was_intset) {
+      db.bytes += value_bytes(node->second.value) - intset_bytes;
+    } else {
+      db.bytes += argv[j].size() + kSetMemberBytes;
+    }
   }
   out.dirty += added;
   reply_integer(out.reply, added);
@@ -99,12 +110,14 @@ void Keyspace::cmd_push(std::span<const std::string> argv, bool head, ExecContex
     node = add_node(dbs_[static_cast<size_t>(ctx.db)], argv[1], ListValue());
     list = &std::get<ListValue>(node->second.value);
   }
+  Db& db = dbs_[static_cast<size_t>(ctx.db)];
   for (size_t j = 2; j < argv.size(); ++j) {
     if (head) {
       list->push_front(argv[j]);
     } else {
       list->push_back(argv[j]);
     }
+    db.bytes += argv[j].size() + kListElementBytes;
   }
   out.dirty += static_cast<int64_t>(argv.size() - 2);
   reply_integer(out.reply, static_cast<int64_t>(list->size()));

@@ -160,20 +160,6 @@ bool same_value(const Value& a, const Value& b) {
                      [&table](int64_t v) { return table.members.contains(format_ll(v)); });
 }
 
-size_t value_bytes(const Value& value) {
-  // Rough figures after Redis's robj / sds / quicklist / dictEntry overheads.
-  if (const auto* str = std::get_if<std::string>(&value)) return str->size() + 16;
-  size_t n = 0;
-  if (const auto* list = std::get_if<ListValue>(&value)) {
-    for (const std::string& e : *list) n += e.size() + 11;
-    return n + 32;
-  }
-  const auto& set = std::get<SetValue>(value);
-  n = set.ints.size() * 8;
-  for (const std::string& m : set.members) n += m.size() + 32;
-  return n + 32;
-}
-
 }  // namespace
 
 std::string Keyspace::serialize() const {
@@ -263,12 +249,7 @@ bool Keyspace::same_data(const Keyspace& other) const {
 
 size_t Keyspace::dataset_bytes() const {
   size_t total = 0;
-  for (const Db& db : dbs_) {
-    for (const Node& node : db.dict) {
-      total += 48 + node.first.size() + value_bytes(node.second.value);
-      if (node.second.has_expire()) total += 24;
-    }
-  }
+  for (const Db& db : dbs_) total += db.bytes;
   return total;
 }
 

@@ -184,11 +184,8 @@ void Keyspace::cmd_incr_by(std::span<const std::string> argv, int64_t incr, Exec
     return reply_error(out.reply, "ERR increment or decrement would overflow");
   }
   const int64_t value = *old + incr;
-  if (str != nullptr) {
-    *str = format_ll(value);  // dbOverwrite keeps the TTL
-  } else {
-    add_node(dbs_[static_cast<size_t>(ctx.db)], argv[1], format_ll(value));
-  }
+  // dbOverwrite keeps the TTL.
+  set_string(dbs_[static_cast<size_t>(ctx.db)], node, argv[1], format_ll(value), true);
   ++out.dirty;
   reply_integer(out.reply, value);
   out.propagate.add(ctx.db, argv);
@@ -224,11 +221,7 @@ void Keyspace::cmd_incrbyfloat(std::span<const std::string> argv, ExecContext& c
   reply_bulk(out.reply, text);
   // Always replicated as SET with the final value, so float formatting cannot diverge.
   out.propagate.add(ctx.db, {"SET", argv[1], text, "KEEPTTL"});
-  if (str != nullptr) {
-    *str = std::move(text);
-  } else {
-    add_node(dbs_[static_cast<size_t>(ctx.db)], argv[1], std::move(text));
-  }
+  set_string(dbs_[static_cast<size_t>(ctx.db)], node, argv[1], text, true);
   ++out.dirty;
 }
 
