@@ -104,12 +104,13 @@ void InvariantMonitor::report(std::string_view name, sim::Time t, std::string me
                               bool known) {
   if (reported_[std::string(name)]++ >= kMaxReportsPerName) return;
   // Two Sentinels naming two masters under one config epoch may still disagree at the end:
-  // then that is part of the known finding, not a violation of its own.
+  // then that is part of the known finding (and counted under its name), not a violation.
   bool liveness = name == "sentinels-agree" || name == "replicas-follow-master";
   for (std::string_view cause :
        {known::kFailoverEndsUnderNewerEpoch, known::kForcedFailoverReusesEpoch}) {
     if (liveness && !known && reported_.count(std::string(cause))) {
-      message += fmt::format(" (after {})", cause);
+      message = fmt::format("{} failed, after {}: {}", name, cause, message);
+      name = cause;
       known = true;
     }
   }
