@@ -24,15 +24,16 @@ size_t decimal_digits(uint64_t v) {
   return n;
 }
 
-void append_int(std::string& out, int64_t v) {
-  char buf[24];
-  out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
-}
+constexpr std::string_view kCrlf = "\r\n";
 
+// "<type><n>\r\n" in one append: headers are most of what RESP writes.
 void append_header(std::string& out, char type, int64_t n) {
-  out.push_back(type);
-  append_int(out, n);
-  out.append("\r\n");
+  char buf[32];
+  buf[0] = type;
+  char* end = std::to_chars(buf + 1, buf + sizeof buf - 2, n).ptr;
+  *end++ = '\r';
+  *end++ = '\n';
+  out.append(buf, end);
 }
 
 // string2ll (util.c): an optional '-', then "0" or digits without a leading zero, nothing else.
@@ -135,7 +136,7 @@ void command_append(std::string& out, std::span<const Str> argv) {
   for (const Str& arg : argv) {
     append_header(out, '$', static_cast<int64_t>(arg.size()));
     out.append(arg);
-    out.append("\r\n");
+    out.append(kCrlf);
   }
 }
 
@@ -150,13 +151,13 @@ void append_reply(std::string& out, const RespValue& value) {
     case RespKind::kError:
       out.push_back(value.kind == RespKind::kStatus ? '+' : '-');
       out.append(value.str);
-      out.append("\r\n");
+      out.append(kCrlf);
       return;
     case RespKind::kInteger: append_header(out, ':', value.num); return;
     case RespKind::kBulk:
       append_header(out, '$', static_cast<int64_t>(value.str.size()));
       out.append(value.str);
-      out.append("\r\n");
+      out.append(kCrlf);
       return;
     case RespKind::kNullBulk: out.append("$-1\r\n"); return;
     case RespKind::kArray:
@@ -357,11 +358,17 @@ void ReplyParser::reset() {
 ParseResult ReplyParser::parse(std::string_view input, RespValue& reply) {
   size_t pos = 0;
   while (true) {
-    RespValue item;
+    // Each item is parsed where it belongs: root_, or a new last element of the open array.
+    RespValue* parent = nullptr;
+    if (!stack_.empty()) parent = stack_.back().array != nullptr ? stack_.back().array : &root_;
+    RespValue& item = parent != nullptr ? parent->elements.emplace_back() : root_;
     int64_t open_count = 0;
     ParseStatus status = parse_item(input, pos, item, open_count);
-    if (status != ParseStatus::kDone) return {status, pos};
-    if (place(std::move(item), open_count)) {
+    if (status != ParseStatus::kDone) {
+      if (parent != nullptr) parent->elements.pop_back();
+      return {status, pos};
+    }
+    if (place(item, open_count)) {
       reply = std::move(root_);
       root_ = {};
       return {ParseStatus::kDone, pos};
@@ -392,48 +399,41 @@ ParseStatus ReplyParser::parse_item(std::string_view input, size_t& pos, RespVal
     if (line.find_first_of("\r\n") != std::string_view::npos) {
       return fail("Bad simple string value");
     }
-    item = type == '+' ? RespValue::status(std::string(line))
-                       : RespValue::error(std::string(line));
+    item.kind = type == '+' ? RespKind::kStatus : RespKind::kError;
+    item.str.assign(line);
   } else if (!parse_ll(line, n)) {
     return fail(type == ':'   ? "Bad integer value"
                 : type == '$' ? "Bad bulk string length"
                               : "Bad multi-bulk length");
   } else if (type == ':') {
-    item = RespValue::integer(n);
+    item.kind = RespKind::kInteger;
+    item.num = n;
   } else if (type == '$') {
     if (n < -1) return fail("Bulk string length out of range");
     if (n == -1) {
-      item = RespValue::null_bulk();
+      item.kind = RespKind::kNullBulk;
     } else {
       auto len = static_cast<size_t>(n);
       if (input.size() - next < len + 2) return ParseStatus::kNeedMore;  // 2 bytes unchecked
-      item = RespValue::bulk(std::string(input.substr(next, len)));
+      item.kind = RespKind::kBulk;
+      item.str.assign(input.substr(next, len));
       next += len + 2;
     }
   } else {
     if (n < -1 || n > kReplyMaxElements) return fail("Multi-bulk length out of range");
-    item = n < 0 ? RespValue::null_array() : RespValue::array({});
+    item.kind = n < 0 ? RespKind::kNullArray : RespKind::kArray;
     open_count = std::max<int64_t>(n, 0);
   }
   pos = next;
   return ParseStatus::kDone;
 }
 
-bool ReplyParser::place(RespValue&& item, int64_t open_count) {
-  RespValue* slot = nullptr;
-  if (stack_.empty()) {
-    root_ = std::move(item);
-  } else {
-    Frame& parent = stack_.back();
-    RespValue& array = parent.array != nullptr ? *parent.array : root_;
-    array.elements.push_back(std::move(item));
-    --parent.left;
-    slot = &array.elements.back();
-  }
+bool ReplyParser::place(RespValue& item, int64_t open_count) {
+  const bool nested = !stack_.empty();
+  if (nested) --stack_.back().left;
   if (open_count > 0) {
-    RespValue& opened = slot != nullptr ? *slot : root_;
-    opened.elements.reserve(std::min(static_cast<size_t>(open_count), kReserveMax));
-    stack_.push_back({slot, open_count});
+    item.elements.reserve(std::min(static_cast<size_t>(open_count), kReserveMax));
+    stack_.push_back({nested ? &item : nullptr, open_count});
     return false;
   }
   while (!stack_.empty() && stack_.back().left == 0) stack_.pop_back();

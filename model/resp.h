@@ -175,9 +175,9 @@ class ReplyParser {
   ParseStatus parse_item(std::string_view input, size_t& pos, RespValue& item,
                          int64_t& open_count);
   ParseStatus fail(std::string message);
-  // Stores a parsed item in its parent (an opened array then fills next); true when the
+  // Accounts for `item`, parsed in place (an opened array then fills next); true when the
   // whole reply is complete.
-  bool place(RespValue&& item, int64_t open_count);
+  bool place(RespValue& item, int64_t open_count);
 
   RespValue root_;
   std::vector<Frame> stack_;

@@ -158,6 +158,9 @@ class Sentinel final : public sim::Process {
   std::map<sim::SocketId, std::unique_ptr<Client>> clients_;
   uint64_t next_client_id_ = 1;
   RespValue scratch_reply_;
+  // Reused for every reply and command sent (sent bytes are copied into the socket).
+  std::string scratch_out_;
+  std::vector<std::string_view> scratch_argv_;
 };
 
 }  // namespace model

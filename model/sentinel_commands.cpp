@@ -16,7 +16,7 @@ namespace model {
 namespace {
 
 RespValue bulk(std::string s) { return RespValue::bulk(std::move(s)); }
-RespValue bulk_number(int64_t n) { return RespValue::bulk(fmt::format("{}", n)); }
+RespValue bulk_number(int64_t n) { return RespValue::bulk(std::to_string(n)); }
 
 // The flags field of SENTINEL MASTER / REPLICAS / SENTINELS, in Redis's order.
 std::string flags_text(const SentinelInstance& ri) {
@@ -138,9 +138,9 @@ void Sentinel::free_client(Client& c) {
 }
 
 void Sentinel::reply(Client& c, const RespValue& value) {
-  std::string bytes;
-  append_reply(bytes, value);
-  env().send(c.socket, bytes);
+  scratch_out_.clear();
+  append_reply(scratch_out_, value);
+  env().send(c.socket, scratch_out_);
 }
 
 void Sentinel::process_input(Client& c) {
@@ -322,6 +322,7 @@ RespValue Sentinel::instance_reply(const SentinelInstance& ri) const {
   int64_t now = mstime();
   const InstanceLink& link = *ri.link;
   std::vector<RespValue> f;
+  f.reserve(64);  // 32 fields at most
   auto field = [&f](std::string_view name, RespValue value) {
     f.push_back(bulk(std::string(name)));
     f.push_back(std::move(value));
@@ -378,6 +379,7 @@ RespValue Sentinel::instance_reply(const SentinelInstance& ri) const {
 
 RespValue Sentinel::dict_reply(const InstanceDict& instances) const {
   std::vector<RespValue> items;
+  items.reserve(instances.size());
   for (const auto& ri : instances) {
     if (ri->is(sri::kSlave) && !ri->replica_announced) continue;
     items.push_back(instance_reply(*ri));

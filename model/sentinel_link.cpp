@@ -110,11 +110,12 @@ bool Sentinel::send_command(SentinelInstance& ri, ReplyHandler handler,
 // reply will go to `handler`. Every command but the hello SUBSCRIBE counts as pending.
 void Sentinel::send_on(SentinelInstance& ri, LinkConnection& conn, ReplyHandler handler,
                        std::initializer_list<std::string_view> argv) {
-  std::vector<std::string> args(argv.begin(), argv.end());
-  args[0] = map_command(ri, args[0]);
-  std::string bytes;
-  append_command(bytes, args);
-  env().send(conn.socket, bytes);
+  const std::string command = map_command(ri, *argv.begin());
+  scratch_argv_.assign(argv.begin(), argv.end());
+  scratch_argv_[0] = command;
+  scratch_out_.clear();
+  append_command(scratch_out_, scratch_argv_);
+  env().send(conn.socket, scratch_out_);
   conn.replies.push_back({handler, &ri});
   if (handler != ReplyHandler::kHello) ri.link->pending_commands++;
 }

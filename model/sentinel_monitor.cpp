@@ -101,7 +101,11 @@ void Sentinel::ping_reply(SentinelInstance& ri, InstanceLink& link, const RespVa
 // --- INFO --------------------------------------------------------------------------------------
 
 void Sentinel::refresh_instance_info(SentinelInstance& ri, std::string_view info) {
-  ri.info = std::string(info);
+  if (ri.info) {
+    ri.info->assign(info);  // reuses the last INFO's buffer
+  } else {
+    ri.info.emplace(info);
+  }
   ri.master_link_down_time = 0;
   uint32_t role = 0;
   for (std::string_view l : split(info, "\r\n")) {

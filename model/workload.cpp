@@ -57,7 +57,7 @@ bool ClientProcess::stopped() const {
 }
 
 std::string ClientProcess::key_name(uint64_t key_index) const {
-  return fmt::format("{}:{}", history_.clients[client_index_].name, key_index);
+  return history_.clients[client_index_].name + ':' + std::to_string(key_index);
 }
 
 void ClientProcess::write_once() {
