@@ -132,12 +132,8 @@ size_t command_size(std::span<const Str> argv) {
 
 template <typename Str>
 void command_append(std::string& out, std::span<const Str> argv) {
-  append_header(out, '*', static_cast<int64_t>(argv.size()));
-  for (const Str& arg : argv) {
-    append_header(out, '$', static_cast<int64_t>(arg.size()));
-    out.append(arg);
-    out.append(kCrlf);
-  }
+  append_array_header(out, argv.size());
+  for (const Str& arg : argv) append_bulk(out, std::string_view(arg));
 }
 
 }  // namespace
@@ -154,18 +150,30 @@ void append_reply(std::string& out, const RespValue& value) {
       out.append(kCrlf);
       return;
     case RespKind::kInteger: append_header(out, ':', value.num); return;
-    case RespKind::kBulk:
-      append_header(out, '$', static_cast<int64_t>(value.str.size()));
-      out.append(value.str);
-      out.append(kCrlf);
-      return;
+    case RespKind::kBulk: append_bulk(out, std::string_view(value.str)); return;
     case RespKind::kNullBulk: out.append("$-1\r\n"); return;
     case RespKind::kArray:
-      append_header(out, '*', static_cast<int64_t>(value.elements.size()));
+      append_array_header(out, value.elements.size());
       for (const RespValue& e : value.elements) append_reply(out, e);
       return;
     case RespKind::kNullArray: out.append("*-1\r\n"); return;
   }
+}
+
+void append_array_header(std::string& out, size_t n) {
+  append_header(out, '*', static_cast<int64_t>(n));
+}
+
+void append_bulk(std::string& out, std::string_view bytes) {
+  append_header(out, '$', static_cast<int64_t>(bytes.size()));
+  out.append(bytes);
+  out.append(kCrlf);
+}
+
+void append_bulk(std::string& out, int64_t number) {
+  char digits[24];
+  append_bulk(out, std::string_view(digits, std::to_chars(digits, digits + sizeof digits,
+                                                          number).ptr));
 }
 
 void append_command(std::string& out, std::span<const std::string_view> argv) {

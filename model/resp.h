@@ -60,6 +60,12 @@ struct RespValue {
 // Appends the RESP2 encoding of `value` to `out`.
 void append_reply(std::string& out, const RespValue& value);
 
+// Appends one RESP2 array header ("*<n>\r\n"), or one bulk string: for replies written
+// straight into an output buffer, without building a RespValue.
+void append_array_header(std::string& out, size_t n);
+void append_bulk(std::string& out, std::string_view bytes);
+void append_bulk(std::string& out, int64_t number);  // its decimal text, as a bulk string
+
 // Appends `argv` as a multibulk array of bulk strings: *<argc>\r\n then $<len>\r\n<arg>\r\n each.
 void append_command(std::string& out, std::span<const std::string_view> argv);
 void append_command(std::string& out, std::span<const std::string> argv);

@@ -143,8 +143,10 @@ class Sentinel final : public sim::Process {
   void cmd_unsubscribe(Client& c, std::span<const std::string> argv, bool pattern);
   void cmd_client(Client& c, std::span<const std::string> argv);
   void publish_event(std::string_view channel, std::string_view message);
-  RespValue instance_reply(const SentinelInstance& ri) const;
-  RespValue dict_reply(const InstanceDict& instances) const;
+  void append_instance_reply(std::string& out, const SentinelInstance& ri) const;
+  void append_dict_reply(std::string& out, const InstanceDict& instances) const;
+  // Sends what `write` appends to a cleared scratch_out_.
+  void reply_with(Client& c, const std::function<void(std::string&)>& write);
   void free_client(Client& c);
 
   Config config_;

@@ -318,73 +318,103 @@ void Sentinel::publish_event(std::string_view channel, std::string_view message)
 
 // --- SENTINEL ----------------------------------------------------------------------------------
 
-RespValue Sentinel::instance_reply(const SentinelInstance& ri) const {
-  int64_t now = mstime();
+namespace {
+
+// The fields of SENTINEL MASTER / REPLICAS / SENTINELS for `ri`, in Redis's order
+// (addReplySentinelRedisInstance): `field(name, value)` once each, value a string_view or an
+// int64_t (sent as its decimal text).
+template <typename Field>
+void for_each_instance_field(const SentinelInstance& ri, int64_t now, std::string_view flags,
+                             Field&& field) {
   const InstanceLink& link = *ri.link;
-  std::vector<RespValue> f;
-  f.reserve(64);  // 32 fields at most
-  auto field = [&f](std::string_view name, RespValue value) {
-    f.push_back(bulk(std::string(name)));
-    f.push_back(std::move(value));
-  };
-  field("name", bulk(ri.name));
-  field("ip", bulk(ri.addr.host));
-  field("port", bulk_number(ri.addr.port));
-  field("runid", bulk(ri.runid.value_or("")));
-  field("flags", bulk(flags_text(ri)));
-  field("link-pending-commands", bulk_number(link.pending_commands));
-  field("link-refcount", bulk_number(link.refcount));
+  auto number = [](auto n) { return static_cast<int64_t>(n); };
+  field("name", std::string_view(ri.name));
+  field("ip", std::string_view(ri.addr.host));
+  field("port", number(ri.addr.port));
+  field("runid", std::string_view(ri.runid ? *ri.runid : std::string_view()));
+  field("flags", flags);
+  field("link-pending-commands", number(link.pending_commands));
+  field("link-refcount", number(link.refcount));
   if (ri.is(sri::kFailoverInProgress)) {
-    field("failover-state", bulk(std::string(failover_state_name(ri.failover_state))));
+    field("failover-state", failover_state_name(ri.failover_state));
   }
-  field("last-ping-sent", bulk_number(link.act_ping_time ? now - link.act_ping_time : 0));
-  field("last-ok-ping-reply", bulk_number(now - link.last_avail_time));
-  field("last-ping-reply", bulk_number(now - link.last_pong_time));
-  if (ri.is(sri::kSDown)) field("s-down-time", bulk_number(now - ri.s_down_since_time));
-  if (ri.is(sri::kODown)) field("o-down-time", bulk_number(now - ri.o_down_since_time));
-  field("down-after-milliseconds", bulk_number(ri.down_after_period));
+  field("last-ping-sent", number(link.act_ping_time ? now - link.act_ping_time : 0));
+  field("last-ok-ping-reply", number(now - link.last_avail_time));
+  field("last-ping-reply", number(now - link.last_pong_time));
+  if (ri.is(sri::kSDown)) field("s-down-time", number(now - ri.s_down_since_time));
+  if (ri.is(sri::kODown)) field("o-down-time", number(now - ri.o_down_since_time));
+  field("down-after-milliseconds", number(ri.down_after_period));
   if (ri.is(sri::kMaster | sri::kSlave)) {
-    field("info-refresh", bulk_number(ri.info_refresh ? now - ri.info_refresh : 0));
-    field("role-reported", bulk(ri.role_reported == sri::kMaster ? "master" : "slave"));
-    field("role-reported-time", bulk_number(now - ri.role_reported_time));
+    field("info-refresh", number(ri.info_refresh ? now - ri.info_refresh : 0));
+    field("role-reported",
+          std::string_view(ri.role_reported == sri::kMaster ? "master" : "slave"));
+    field("role-reported-time", number(now - ri.role_reported_time));
   }
   if (ri.is(sri::kMaster)) {
-    field("config-epoch", bulk_number(static_cast<int64_t>(ri.config_epoch)));
-    field("num-slaves", bulk_number(static_cast<int64_t>(ri.slaves.size())));
-    field("num-other-sentinels", bulk_number(static_cast<int64_t>(ri.sentinels.size())));
-    field("quorum", bulk_number(ri.quorum));
-    field("failover-timeout", bulk_number(ri.failover_timeout));
-    field("parallel-syncs", bulk_number(ri.parallel_syncs));
-    if (ri.notification_script) field("notification-script", bulk(*ri.notification_script));
+    field("config-epoch", number(ri.config_epoch));
+    field("num-slaves", number(ri.slaves.size()));
+    field("num-other-sentinels", number(ri.sentinels.size()));
+    field("quorum", number(ri.quorum));
+    field("failover-timeout", number(ri.failover_timeout));
+    field("parallel-syncs", number(ri.parallel_syncs));
+    if (ri.notification_script) {
+      field("notification-script", std::string_view(*ri.notification_script));
+    }
     if (ri.client_reconfig_script) {
-      field("client-reconfig-script", bulk(*ri.client_reconfig_script));
+      field("client-reconfig-script", std::string_view(*ri.client_reconfig_script));
     }
   }
   if (ri.is(sri::kSlave)) {
-    field("master-link-down-time", bulk_number(ri.master_link_down_time));
-    field("master-link-status", bulk(ri.slave_master_link_up ? "ok" : "err"));
-    field("master-host", bulk(ri.slave_master_host.value_or("?")));
-    field("master-port", bulk_number(ri.slave_master_port));
-    field("slave-priority", bulk_number(ri.slave_priority));
-    field("slave-repl-offset", bulk_number(ri.slave_repl_offset));
-    field("replica-announced", bulk_number(ri.replica_announced));
+    field("master-link-down-time", number(ri.master_link_down_time));
+    field("master-link-status", std::string_view(ri.slave_master_link_up ? "ok" : "err"));
+    field("master-host",
+          std::string_view(ri.slave_master_host ? *ri.slave_master_host : std::string_view("?")));
+    field("master-port", number(ri.slave_master_port));
+    field("slave-priority", number(ri.slave_priority));
+    field("slave-repl-offset", number(ri.slave_repl_offset));
+    field("replica-announced", number(ri.replica_announced));
   }
   if (ri.is(sri::kSentinel)) {
-    field("last-hello-message", bulk_number(now - ri.last_hello_time));
-    field("voted-leader", bulk(ri.leader.value_or("?")));
-    field("voted-leader-epoch", bulk_number(static_cast<int64_t>(ri.leader_epoch)));
+    field("last-hello-message", number(now - ri.last_hello_time));
+    field("voted-leader", std::string_view(ri.leader ? *ri.leader : std::string_view("?")));
+    field("voted-leader-epoch", number(ri.leader_epoch));
   }
-  return RespValue::array(std::move(f));
 }
 
-RespValue Sentinel::dict_reply(const InstanceDict& instances) const {
-  std::vector<RespValue> items;
-  items.reserve(instances.size());
+}  // namespace
+
+// Written straight into `out` (SENTINEL MASTERS is asked on every reconnect of a
+// sentinel-aware client, so this is a hot path): the fields are counted, then written.
+void Sentinel::append_instance_reply(std::string& out, const SentinelInstance& ri) const {
+  const int64_t now = mstime();
+  const std::string flags = flags_text(ri);
+  size_t fields = 0;
+  for_each_instance_field(ri, now, flags, [&fields](std::string_view, auto) { ++fields; });
+  append_array_header(out, 2 * fields);
+  for_each_instance_field(ri, now, flags, [&out](std::string_view name, auto value) {
+    append_bulk(out, name);
+    append_bulk(out, value);
+  });
+}
+
+void Sentinel::append_dict_reply(std::string& out, const InstanceDict& instances) const {
+  auto listed = [](const SentinelInstance& ri) {
+    return !ri.is(sri::kSlave) || ri.replica_announced;
+  };
+  size_t count = 0;
   for (const auto& ri : instances) {
-    if (ri->is(sri::kSlave) && !ri->replica_announced) continue;
-    items.push_back(instance_reply(*ri));
+    if (listed(*ri)) ++count;
   }
-  return RespValue::array(std::move(items));
+  append_array_header(out, count);
+  for (const auto& ri : instances) {
+    if (listed(*ri)) append_instance_reply(out, *ri);
+  }
+}
+
+void Sentinel::reply_with(Client& c, const std::function<void(std::string&)>& write) {
+  scratch_out_.clear();
+  write(scratch_out_);
+  env().send(c.socket, scratch_out_);
 }
 
 void Sentinel::cmd_sentinel(Client& c, std::span<const std::string> argv) {
@@ -406,17 +436,22 @@ void Sentinel::cmd_sentinel(Client& c, std::span<const std::string> argv) {
     lines.push_back(RespValue::status("    Print this help."));
     return reply(c, RespValue::array(std::move(lines)));
   }
-  if (sub == "masters") return reply(c, dict_reply(state_.masters));
+  auto dict = [&](const InstanceDict& instances) {
+    reply_with(c, [&](std::string& out) { append_dict_reply(out, instances); });
+  };
+  if (sub == "masters") return dict(state_.masters);
   if (sub == "master") {
-    if (SentinelInstance* ri = master_or_error(argv[2])) reply(c, instance_reply(*ri));
+    if (SentinelInstance* ri = master_or_error(argv[2])) {
+      reply_with(c, [&](std::string& out) { append_instance_reply(out, *ri); });
+    }
     return;
   }
   if (sub == "slaves" || sub == "replicas") {
-    if (SentinelInstance* ri = master_or_error(argv[2])) reply(c, dict_reply(ri->slaves));
+    if (SentinelInstance* ri = master_or_error(argv[2])) dict(ri->slaves);
     return;
   }
   if (sub == "sentinels") {
-    if (SentinelInstance* ri = master_or_error(argv[2])) reply(c, dict_reply(ri->sentinels));
+    if (SentinelInstance* ri = master_or_error(argv[2])) dict(ri->sentinels);
     return;
   }
   if (sub == "myid") return reply(c, bulk(state_.myid));
