@@ -145,7 +145,7 @@ void InvariantMonitor::on_sentinel_record(const MonitoredNode& node, const sim::
   // is "Sentinel ID is ..." or a Sentinel event).
   if (r.event.empty() || r.event == "sentinel-id" || r.event.front() == '+' ||
       r.event.front() == '-') {
-    check_epochs(node, r);
+    check_epochs(node, r.t);
   }
   if (r.event == "+try-failover") note_failover_start(node, r);
   if (r.event == "+vote-for-leader") check_vote(node, r);
@@ -170,7 +170,7 @@ void InvariantMonitor::on_server_record(const MonitoredNode& node, const sim::Tr
   }
 }
 
-void InvariantMonitor::check_epochs(const MonitoredNode& node, const sim::TraceRecord& r) {
+void InvariantMonitor::check_epochs(const MonitoredNode& node, sim::Time t) {
   const auto* sentinel = dynamic_cast<const model::Sentinel*>(world_.process(node.id));
   if (sentinel == nullptr || sentinel->state().myid.empty()) return;
   SentinelSeen& seen = sentinels_[node.name];
@@ -179,7 +179,7 @@ void InvariantMonitor::check_epochs(const MonitoredNode& node, const sim::TraceR
   const bool restart = !std::exchange(seen.loaded, true);
   if (state.current_epoch < seen.current_epoch) {
     report_epoch_back(node, "current epoch", seen.current_epoch, state.current_epoch,
-                      restart && seen.current_epoch_on_disk == state.current_epoch, r.t);
+                      restart && seen.current_epoch_on_disk == state.current_epoch, t);
     seen.current_epoch_on_disk.reset();
   }
   seen.current_epoch = state.current_epoch;
@@ -194,7 +194,7 @@ void InvariantMonitor::check_epochs(const MonitoredNode& node, const sim::TraceR
       auto promoted = promotions_.find({m->name, last});
       bool unsaved =
           restart && (promoted == promotions_.end() || promoted->second.addr == m->addr);
-      report_epoch_back(node, "config epoch of " + m->name, last, m->config_epoch, unsaved, r.t);
+      report_epoch_back(node, "config epoch of " + m->name, last, m->config_epoch, unsaved, t);
     }
     last = m->config_epoch;
   }

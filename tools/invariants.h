@@ -98,7 +98,7 @@ class InvariantMonitor : public sim::TraceSink {
 
   void on_sentinel_record(const MonitoredNode& node, const sim::TraceRecord& r);
   void on_server_record(const MonitoredNode& node, const sim::TraceRecord& r);
-  void check_epochs(const MonitoredNode& node, const sim::TraceRecord& r);
+  void check_epochs(const MonitoredNode& node, sim::Time t);
   void note_failover_start(const MonitoredNode& node, const sim::TraceRecord& r);
   // An epoch of `node` went from `seen` back to `now` at `t` (what: "current epoch" or "config
   // epoch of <master>"): a known finding if Redis never saved the newer one (`unsaved`).
