@@ -3,8 +3,10 @@
 // commandCheckArity; networking.c addReplyErrorArity, addReplySubcommandSyntaxError).
 #include "model/command_table.h"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
+#include <unordered_map>
 
 namespace model {
 namespace {
@@ -199,6 +201,26 @@ const CommandSpec* find_in(std::span<const CommandSpec> specs, std::string_view 
   return nullptr;
 }
 
+// The top-level table by lower-case name: every request looks its command up, and the table
+// has a hundred entries. (Only looked up, never iterated: no effect on determinism.)
+const CommandSpec* find_top_level(std::string_view name) {
+  static constexpr size_t kLongestName = [] {
+    size_t longest = 0;
+    for (const CommandSpec& spec : kCommands) longest = std::max(longest, spec.name.size());
+    return longest;
+  }();
+  static const std::unordered_map<std::string_view, const CommandSpec*> by_name = [] {
+    std::unordered_map<std::string_view, const CommandSpec*> index;
+    for (const CommandSpec& spec : kCommands) index.emplace(spec.name, &spec);
+    return index;
+  }();
+  if (name.size() > kLongestName) return nullptr;
+  char lower[kLongestName];
+  for (size_t i = 0; i < name.size(); ++i) lower[i] = to_lower(name[i]);
+  auto it = by_name.find(std::string_view(lower, name.size()));
+  return it == by_name.end() ? nullptr : it->second;
+}
+
 // Appends "'<arg>' " the way commandCheckExistence's "'%.*s' " does with `limit` bytes.
 void append_quoted(std::string& out, std::string_view arg, size_t limit) {
   arg = as_c_string(arg);
@@ -227,7 +249,8 @@ const CommandSpec& command_spec(CommandId id) {
 }
 
 const CommandSpec* find_command(std::string_view name, CommandTableMode mode) {
-  return find_in(kCommands, name, mode);
+  const CommandSpec* spec = find_top_level(name);
+  return spec != nullptr && spec->available_in(mode) ? spec : nullptr;
 }
 
 const CommandSpec* find_subcommand(const CommandSpec& container, std::string_view name,

@@ -103,13 +103,11 @@ std::string_view trim_line(std::string_view line) {
 }
 
 bool equals_nocase(std::string_view a, std::string_view b) {
-  a = c_string(a);
-  b = c_string(b);
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (fold(a[i], true) != fold(b[i], true)) return false;
+  for (size_t i = 0;; ++i) {  // up to the first NUL, the end reading as one
+    char ca = at(a, i);
+    if (fold(ca, true) != fold(at(b, i), true)) return false;
+    if (ca == '\0') return true;
   }
-  return true;
 }
 
 std::string to_lower(std::string_view s) {
@@ -121,7 +119,7 @@ std::string to_lower(std::string_view s) {
 bool parse_ll(std::string_view s, int64_t& value) {
   constexpr size_t kLongStrSize = 21;  // LONG_STR_SIZE
   if (s.empty() || s.size() >= kLongStrSize) return false;
-  if (s == "0") {
+  if (s.size() == 1 && s[0] == '0') {
     value = 0;
     return true;
   }
@@ -142,7 +140,8 @@ bool parse_ll(std::string_view s, int64_t& value) {
 }
 
 StrtollResult c_strtoll(std::string_view s, int base) {
-  s = c_string(s);
+  // A NUL ends the C string: nothing reads past it, and *end == '\0' there.
+  auto ends_at = [s](size_t i) { return i == s.size() || s[i] == '\0'; };
   size_t i = 0;
   while (i < s.size() && is_c_space(s[i])) ++i;
   bool negative = false;
@@ -157,9 +156,9 @@ StrtollResult c_strtoll(std::string_view s, int base) {
     if (v > (limit - d) / ubase) overflow = true;
     if (!overflow) v = v * ubase + d;
   }
-  if (i == first_digit) return {0, s.empty(), false};  // no digits: end = the whole input
-  if (overflow) return {negative ? INT64_MIN : INT64_MAX, i == s.size(), true};
-  return {negative ? static_cast<int64_t>(0 - v) : static_cast<int64_t>(v), i == s.size(), false};
+  if (i == first_digit) return {0, ends_at(0), false};  // no digits: end = the whole input
+  if (overflow) return {negative ? INT64_MIN : INT64_MAX, ends_at(i), true};
+  return {negative ? static_cast<int64_t>(0 - v) : static_cast<int64_t>(v), ends_at(i), false};
 }
 
 bool parse_memory(std::string_view s, uint64_t& bytes) {

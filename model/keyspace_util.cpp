@@ -8,30 +8,14 @@
 #include <limits>
 #include <utility>
 
+#include "model/config_syntax.h"
+
 namespace model {
 
 std::optional<int64_t> parse_ll(std::string_view s) {
-  constexpr size_t kLongStrSize = 21;  // LONG_STR_SIZE
-  if (s.empty() || s.size() >= kLongStrSize) return std::nullopt;
-  if (s == "0") return 0;
-  size_t i = 0;
-  const bool negative = s[0] == '-';
-  if (negative && ++i == s.size()) return std::nullopt;
-  if (s[i] < '1' || s[i] > '9') return std::nullopt;
-  uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return std::nullopt;
-    const auto digit = static_cast<uint64_t>(s[i] - '0');
-    if (v > (UINT64_MAX - digit) / 10) return std::nullopt;
-    v = v * 10 + digit;
-  }
-  constexpr uint64_t kMaxMagnitude = static_cast<uint64_t>(INT64_MAX);
-  if (negative) {
-    if (v > kMaxMagnitude + 1) return std::nullopt;
-    return v == kMaxMagnitude + 1 ? INT64_MIN : -static_cast<int64_t>(v);
-  }
-  if (v > kMaxMagnitude) return std::nullopt;
-  return static_cast<int64_t>(v);
+  int64_t value = 0;
+  if (!parse_ll(s, value)) return std::nullopt;
+  return value;
 }
 
 std::optional<long double> parse_ld(std::string_view s) {

@@ -6,6 +6,8 @@
 #include <climits>
 #include <cstring>
 
+#include "model/config_syntax.h"
+
 namespace model {
 namespace {
 
@@ -34,18 +36,6 @@ void append_header(std::string& out, char type, int64_t n) {
   *end++ = '\r';
   *end++ = '\n';
   out.append(buf, end);
-}
-
-// string2ll (util.c): an optional '-', then "0" or digits without a leading zero, nothing else.
-bool parse_ll(std::string_view s, int64_t& value) {
-  if (s == "0") {
-    value = 0;
-    return true;
-  }
-  size_t first = (!s.empty() && s[0] == '-') ? 1 : 0;
-  if (first >= s.size() || s[first] < '1' || s[first] > '9') return false;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  return ec == std::errc() && end == s.data() + s.size();
 }
 
 // strchr(s + from, c) on Redis's NUL-terminated query buffer: npos when a NUL comes first.
@@ -174,6 +164,11 @@ void append_bulk(std::string& out, int64_t number) {
   char digits[24];
   append_bulk(out, std::string_view(digits, std::to_chars(digits, digits + sizeof digits,
                                                           number).ptr));
+}
+
+void append_decimal(std::string& out, int64_t number) {
+  char digits[24];
+  out.append(digits, std::to_chars(digits, digits + sizeof digits, number).ptr);
 }
 
 void append_command(std::string& out, std::span<const std::string_view> argv) {

@@ -66,6 +66,9 @@ void append_array_header(std::string& out, size_t n);
 void append_bulk(std::string& out, std::string_view bytes);
 void append_bulk(std::string& out, int64_t number);  // its decimal text, as a bulk string
 
+// Appends `number`'s decimal text (what "%lld" prints).
+void append_decimal(std::string& out, int64_t number);
+
 // Appends `argv` as a multibulk array of bulk strings: *<argc>\r\n then $<len>\r\n<arg>\r\n each.
 void append_command(std::string& out, std::span<const std::string_view> argv);
 void append_command(std::string& out, std::span<const std::string> argv);

@@ -9,7 +9,7 @@
 #include "model/process_start.h"
 
 namespace model {
-Sentinel::Sentinel(sim::Env& env) : Process(env) {}
+Sentinel::Sentinel(sim::Env& env) : Process(env), hz_rng_(env.rng("hz")) {}
 
 Sentinel::~Sentinel() = default;
 
@@ -238,7 +238,7 @@ void Sentinel::client_reconfig_script(const SentinelInstance& master, std::strin
 void Sentinel::timer() {
   check_tilt();
   handle_dict(state_.masters);
-  int hz = 10 + static_cast<int>(env().rng("hz").uniform(0, 9));
+  int hz = 10 + static_cast<int>(hz_rng_.uniform(0, 9));
   env().after(sim::Duration::millis(1000 / hz), [this] { timer(); });
 }
 

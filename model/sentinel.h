@@ -150,6 +150,7 @@ class Sentinel final : public sim::Process {
   void free_client(Client& c);
 
   Config config_;
+  sim::Rng& hz_rng_;  // kept: env().rng() finds a stream by name, and the timer runs 10+ Hz
   SentinelState state_;
   int pid_ = 0;
   std::string run_id_;
@@ -163,6 +164,9 @@ class Sentinel final : public sim::Process {
   // Reused for every reply and command sent (sent bytes are copied into the socket).
   std::string scratch_out_;
   std::vector<std::string_view> scratch_argv_;
+  std::string scratch_hello_;
+  std::vector<std::string_view> scratch_lines_;   // an INFO reply's lines
+  std::vector<std::string_view> scratch_fields_;  // a hello's fields
 };
 
 }  // namespace model

@@ -21,13 +21,14 @@ bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
 
-std::vector<std::string_view> split(std::string_view text, std::string_view sep) {
-  std::vector<std::string_view> parts;
+// Replaces `parts` with the pieces of `text` between `sep`s (callers reuse one vector).
+void split(std::string_view text, std::string_view sep, std::vector<std::string_view>& parts) {
+  parts.clear();
   size_t start = 0;
   for (;;) {
     size_t at = text.find(sep, start);
     parts.push_back(text.substr(start, at == std::string_view::npos ? text.npos : at - start));
-    if (at == std::string_view::npos) return parts;
+    if (at == std::string_view::npos) return;
     start = at + sep.size();
   }
 }
@@ -73,12 +74,20 @@ bool Sentinel::send_hello(SentinelInstance& ri) {
   if (ri.link->disconnected) return false;
   SentinelInstance& master = ri.is(sri::kMaster) ? ri : *ri.master;
   const sim::Address& master_addr = current_master_address(master);
-  std::string ip = state_.announce_ip ? *state_.announce_ip
-                                      : env().local_address(ri.link->cc->socket).host;
+  const std::string& ip = state_.announce_ip ? *state_.announce_ip
+                                             : env().local_address(ri.link->cc->socket).host;
   int port = state_.announce_port != 0 ? state_.announce_port : config_.port();
-  std::string payload =
-      fmt::format("{},{},{},{},{},{},{},{}", ip, port, state_.myid, state_.current_epoch,
-                  master.name, master_addr.host, master_addr.port, master.config_epoch);
+  std::string& payload = scratch_hello_;  // formatted by hand: one hello per link every 2 s
+  payload.assign(ip);
+  auto text = [&payload](std::string_view field) { payload.append(1, ',').append(field); };
+  auto number = [&payload](int64_t field) { append_decimal(payload.append(1, ','), field); };
+  number(port);
+  text(state_.myid);
+  number(static_cast<int64_t>(state_.current_epoch));
+  text(master.name);
+  text(master_addr.host);
+  number(master_addr.port);
+  number(static_cast<int64_t>(master.config_epoch));
   return send_command(ri, ReplyHandler::kPublish, {"PUBLISH", "__sentinel__:hello", payload});
 }
 
@@ -108,7 +117,8 @@ void Sentinel::refresh_instance_info(SentinelInstance& ri, std::string_view info
   }
   ri.master_link_down_time = 0;
   uint32_t role = 0;
-  for (std::string_view l : split(info, "\r\n")) {
+  split(info, "\r\n", scratch_lines_);
+  for (std::string_view l : scratch_lines_) {
     if (l.size() >= 47 && starts_with(l, "run_id:")) {
       std::string runid(l.substr(7, 40));
       if (!ri.runid) {
@@ -137,7 +147,8 @@ void Sentinel::refresh_instance_info(SentinelInstance& ri, std::string_view info
       } else {
         size_t colon = l.find(':');
         if (colon == std::string_view::npos) continue;
-        std::vector<std::string_view> fields = split(l.substr(colon + 1), ",");
+        std::vector<std::string_view> fields;
+        split(l.substr(colon + 1), ",", fields);
         if (fields.size() < 3) continue;
         ip = fields[0];
         port = fields[1];
@@ -308,17 +319,18 @@ void Sentinel::update_sentinel_address_in_all_masters(SentinelInstance& si) {
 // sentinelProcessHelloMessage: learn the sender, adopt a newer current epoch, and switch to
 // the master address of a newer config epoch.
 void Sentinel::process_hello(std::string_view hello) {
-  std::vector<std::string_view> token = split(hello, ",");
+  std::vector<std::string_view>& token = scratch_fields_;
+  split(hello, ",", token);
   if (token.size() != 8) return;
   SentinelInstance* master = state_.masters.find(token[4]);
   if (master == nullptr) return;
-  std::string ip(token[0]), runid(token[2]);
+  std::string_view ip = token[0], runid = token[2];
   int port = static_cast<int>(c_strtoll(token[1], 10).value);
   int master_port = static_cast<int>(c_strtoll(token[6], 10).value);
   uint64_t current_epoch = static_cast<uint64_t>(c_strtoll(token[3], 10).value);
   uint64_t master_config_epoch = static_cast<uint64_t>(c_strtoll(token[7], 10).value);
 
-  auto find_sentinel = [&](const std::string* with_runid) -> SentinelInstance* {
+  auto find_sentinel = [&](const std::string_view* with_runid) -> SentinelInstance* {
     for (const auto& si : master->sentinels) {
       if (with_runid && si->runid != *with_runid) continue;
       if (si->addr.port == port && address_matches(si->addr, ip)) return si.get();
@@ -329,7 +341,7 @@ void Sentinel::process_hello(std::string_view hello) {
   if (si == nullptr) {
     // Unknown at this address: the same run id elsewhere means it moved; another run id at
     // this address means that one is stale, everywhere.
-    int removed = remove_matching_sentinel(*master, runid);
+    int removed = remove_matching_sentinel(*master, std::string(runid));
     if (removed) {
       event('*', "+sentinel-address-switch", master,
             fmt::format(" ip {} port {} for {}", ip, port, runid));
@@ -339,11 +351,11 @@ void Sentinel::process_hello(std::string_view hello) {
       for (const auto& m : state_.masters) remove_matching_sentinel(*m, obsolete);
     }
     std::string error;
-    si = create_instance(state_, runid, sri::kSentinel, ip, port, master->quorum, master,
+    si = create_instance(state_, runid, sri::kSentinel, std::string(ip), port, master->quorum, master,
                          mstime(), error);
     if (si) {
       if (!removed) event('*', "+sentinel", si);
-      si->runid = runid;
+      si->runid = std::string(runid);
       try_connection_sharing(*si);
       if (removed) update_sentinel_address_in_all_masters(*si);
       flush_config();

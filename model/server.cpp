@@ -9,7 +9,7 @@
 namespace model {
 
 RedisServer::RedisServer(sim::Env& env)
-    : Process(env), keyspace_(env.rng("dict").next_u64()) {}
+    : Process(env), keyspace_(env.rng("dict").next_u64()), expire_rng_(env.rng("expire")) {}
 
 RedisServer::~RedisServer() = default;
 
@@ -165,7 +165,7 @@ void RedisServer::server_cron() {
   if (is_master() && !loading_ && !writes_paused_) {
     PropagateList& expired = scratch_result_.propagate;
     expired.clear();
-    keyspace_.active_expire(mstime(), env().rng("expire"), expired);
+    keyspace_.active_expire(mstime(), expire_rng_, expired);
     for (const Propagation& p : expired) propagate(p.db, p.argv);
   }
   if (period_ms >= 1000 || cronloops_ % (1000 / period_ms) == 0) replication_cron();

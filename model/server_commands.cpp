@@ -262,20 +262,31 @@ void RedisServer::cmd_debug(Client& c, std::span<const std::string> argv) {
 
 // --- Pub/Sub (pubsub.c) ----------------------------------------------------------------------
 
+// The message is encoded once per channel or pattern and the same bytes go to each subscriber.
 int64_t RedisServer::publish(std::string_view channel, std::string_view message) {
   int64_t receivers = 0;
+  std::string& out = scratch_out_;
   if (auto it = channels_.find(channel); it != channels_.end()) {
+    out.clear();
+    append_array_header(out, 3);
+    append_bulk(out, "message");
+    append_bulk(out, channel);
+    append_bulk(out, message);
     for (Client* sub : it->second) {  // in subscription order, as Redis's list keeps them
-      reply(*sub, RespValue::array({RespValue::bulk("message"), RespValue::bulk(std::string(channel)),
-                                    RespValue::bulk(std::string(message))}));
+      reply_raw(*sub, out);
       ++receivers;
     }
   }
   for (const auto& [pattern, subs] : patterns_) {
     if (!glob_match(pattern, channel, false)) continue;
+    out.clear();
+    append_array_header(out, 4);
+    append_bulk(out, "pmessage");
+    append_bulk(out, pattern);
+    append_bulk(out, channel);
+    append_bulk(out, message);
     for (Client* sub : subs) {
-      reply(*sub, RespValue::array({RespValue::bulk("pmessage"), RespValue::bulk(pattern),
-                                    RespValue::bulk(std::string(channel)), RespValue::bulk(std::string(message))}));
+      reply_raw(*sub, out);
       ++receivers;
     }
   }

@@ -1,8 +1,10 @@
 // INFO, ROLE and CLIENT LIST (server.c genRedisInfoString, replication.c roleCommand,
 // networking.c catClientInfoString).
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 
 #include "model/config_syntax.h"
 #include "model/info_server.h"
@@ -75,6 +77,8 @@ int64_t RedisServer::blocked_clients(bool with_timeout) const {
   });
 }
 
+// Formats are compiled (FMT_COMPILE): every Sentinel asks every instance for INFO every 10 s,
+// every second during a failover.
 void RedisServer::append_info_section(std::string& out, std::string_view name) const {
   int64_t uptime_s = (env().now() - start_time_).us / 1000000;
   if (name == "server") {
@@ -91,40 +95,46 @@ void RedisServer::append_info_section(std::string& out, std::string_view name) c
                                                 ? "/etc/redis/redis.conf"
                                                 : ""});
   } else if (name == "clients") {
-    out += fmt::format("# Clients\r\nconnected_clients:{}\r\ncluster_connections:0\r\n"
-                       "maxclients:{}\r\nclient_recent_max_input_buffer:0\r\n"
-                       "client_recent_max_output_buffer:0\r\nblocked_clients:{}\r\n"
-                       "tracking_clients:0\r\nclients_in_timeout_table:{}\r\n",
-                       clients_.size() - replicas_.size() - (master_ != nullptr ? 1 : 0),
-                       config_.maxclients(), blocked_clients(false), blocked_clients(true));
+    fmt::format_to(std::back_inserter(out),
+                   FMT_COMPILE("# Clients\r\nconnected_clients:{}\r\ncluster_connections:0\r\n"
+                               "maxclients:{}\r\nclient_recent_max_input_buffer:0\r\n"
+                               "client_recent_max_output_buffer:0\r\nblocked_clients:{}\r\n"
+                               "tracking_clients:0\r\nclients_in_timeout_table:{}\r\n"),
+                   clients_.size() - replicas_.size() - (master_ != nullptr ? 1 : 0),
+                   config_.maxclients(), blocked_clients(false), blocked_clients(true));
   } else if (name == "memory") {
     size_t used = 876112 + keyspace_.dataset_bytes();
-    out += fmt::format("# Memory\r\nused_memory:{}\r\nused_memory_human:{}\r\n"
-                       "maxmemory:0\r\nmaxmemory_human:0B\r\nmaxmemory_policy:noeviction\r\n"
-                       "mem_replication_backlog:{}\r\n",
-                       used, format_memory(static_cast<int64_t>(used)),
-                       backlog_ ? backlog_->histlen() : 0);
+    fmt::format_to(
+        std::back_inserter(out),
+        FMT_COMPILE("# Memory\r\nused_memory:{}\r\nused_memory_human:{}\r\n"
+                    "maxmemory:0\r\nmaxmemory_human:0B\r\nmaxmemory_policy:noeviction\r\n"
+                    "mem_replication_backlog:{}\r\n"),
+        used, format_memory(static_cast<int64_t>(used)), backlog_ ? backlog_->histlen() : 0);
   } else if (name == "persistence") {
-    out += fmt::format("# Persistence\r\nloading:{}\r\nasync_loading:0\r\n"
-                       "rdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:{}\r\n"
-                       "rdb_last_save_time:{}\r\nrdb_last_bgsave_status:ok\r\n"
-                       "aof_enabled:{}\r\naof_rewrite_in_progress:0\r\n",
-                       loading_ ? 1 : 0, dirty_, rdb_child_active_ ? 1 : 0, lastsave_unix_s_,
-                       config_.appendonly() ? 1 : 0);
+    fmt::format_to(std::back_inserter(out),
+                   FMT_COMPILE("# Persistence\r\nloading:{}\r\nasync_loading:0\r\n"
+                               "rdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:{}\r\n"
+                               "rdb_last_save_time:{}\r\nrdb_last_bgsave_status:ok\r\n"
+                               "aof_enabled:{}\r\naof_rewrite_in_progress:0\r\n"),
+                   loading_ ? 1 : 0, dirty_, rdb_child_active_ ? 1 : 0, lastsave_unix_s_,
+                   config_.appendonly() ? 1 : 0);
   } else if (name == "stats") {
     const KeyspaceStats& ks = keyspace_.stats();
-    out += fmt::format("# Stats\r\ntotal_connections_received:{}\r\n"
-                       "total_commands_processed:{}\r\nexpired_keys:{}\r\nkeyspace_hits:{}\r\n"
-                       "keyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\n"
-                       "sync_full:{}\r\nsync_partial_ok:{}\r\nsync_partial_err:{}\r\n",
-                       stat_numconnections_, stat_numcommands_, ks.expired_keys,
-                       ks.keyspace_hits, ks.keyspace_misses, channels_.size(), patterns_.size(),
-                       stat_sync_full_, stat_sync_partial_ok_, stat_sync_partial_err_);
+    fmt::format_to(
+        std::back_inserter(out),
+        FMT_COMPILE("# Stats\r\ntotal_connections_received:{}\r\n"
+                    "total_commands_processed:{}\r\nexpired_keys:{}\r\nkeyspace_hits:{}\r\n"
+                    "keyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\n"
+                    "sync_full:{}\r\nsync_partial_ok:{}\r\nsync_partial_err:{}\r\n"),
+        stat_numconnections_, stat_numcommands_, ks.expired_keys, ks.keyspace_hits,
+        ks.keyspace_misses, channels_.size(), patterns_.size(), stat_sync_full_,
+        stat_sync_partial_ok_, stat_sync_partial_err_);
   } else if (name == "replication") {
     append_info_replication(out);
   } else if (name == "cpu") {
-    out += "# CPU\r\nused_cpu_sys:0.000000\r\nused_cpu_user:0.000000\r\n"
-           "used_cpu_sys_children:0.000000\r\nused_cpu_user_children:0.000000\r\n";
+    out +=
+        "# CPU\r\nused_cpu_sys:0.000000\r\nused_cpu_user:0.000000\r\n"
+        "used_cpu_sys_children:0.000000\r\nused_cpu_user_children:0.000000\r\n";
   } else if (name == "modules") {
     out += "# Modules\r\n";
   } else if (name == "errorstats") {
@@ -139,50 +149,59 @@ void RedisServer::append_info_section(std::string& out, std::string_view name) c
 
 // The replication section, field by field in 7.0's order (spec/replication.md section 11).
 void RedisServer::append_info_replication(std::string& out) const {
-  out += fmt::format("# Replication\r\nrole:{}\r\n", is_master() ? "master" : "slave");
+  fmt::format_to(std::back_inserter(out), FMT_COMPILE("# Replication\r\nrole:{}\r\n"),
+                 is_master() ? "master" : "slave");
   if (!is_master()) {
     int64_t now = unixtime();
     int64_t last_io = master_ != nullptr ? now - master_->last_interaction_unix_s : -1;
     // 1 when there is neither a master nor a cached master (genRedisInfoString).
     int64_t slave_off = master_ != nullptr ? master_->reploff
-                        : cached_master_ ? cached_master_->reploff : 1;
+                        : cached_master_   ? cached_master_->reploff
+                                           : 1;
     int64_t read_off = master_ != nullptr ? master_->read_reploff
-                       : cached_master_ ? cached_master_->read_reploff : 1;
-    out += fmt::format("master_host:{}\r\nmaster_port:{}\r\nmaster_link_status:{}\r\n"
-                       "master_last_io_seconds_ago:{}\r\nmaster_sync_in_progress:{}\r\n"
-                       "slave_read_repl_offset:{}\r\nslave_repl_offset:{}\r\n",
-                       *master_host_, master_port_,
-                       repl_state_ == ReplState::kConnected ? "up" : "down", last_io,
-                       repl_state_ == ReplState::kTransfer ? 1 : 0, read_off, slave_off);
+                       : cached_master_   ? cached_master_->read_reploff
+                                          : 1;
+    fmt::format_to(std::back_inserter(out),
+                   FMT_COMPILE("master_host:{}\r\nmaster_port:{}\r\nmaster_link_status:{}\r\n"
+                               "master_last_io_seconds_ago:{}\r\nmaster_sync_in_progress:{}\r\n"
+                               "slave_read_repl_offset:{}\r\nslave_repl_offset:{}\r\n"),
+                   *master_host_, master_port_,
+                   repl_state_ == ReplState::kConnected ? "up" : "down", last_io,
+                   repl_state_ == ReplState::kTransfer ? 1 : 0, read_off, slave_off);
     if (repl_state_ == ReplState::kTransfer) append_info_transfer(out);
     if (repl_state_ != ReplState::kConnected) {
-      out += fmt::format("master_link_down_since_seconds:{}\r\n",
-                         repl_down_since_unix_s_ != 0 ? now - repl_down_since_unix_s_ : -1);
+      fmt::format_to(std::back_inserter(out), FMT_COMPILE("master_link_down_since_seconds:{}\r\n"),
+                     repl_down_since_unix_s_ != 0 ? now - repl_down_since_unix_s_ : -1);
     }
-    out += fmt::format("slave_priority:{}\r\nslave_read_only:{}\r\nreplica_announced:{}\r\n",
-                       config_.replica_priority(), config_.replica_read_only() ? 1 : 0,
-                       config_.replica_announced() ? 1 : 0);
+    fmt::format_to(
+        std::back_inserter(out),
+        FMT_COMPILE("slave_priority:{}\r\nslave_read_only:{}\r\nreplica_announced:{}\r\n"),
+        config_.replica_priority(), config_.replica_read_only() ? 1 : 0,
+        config_.replica_announced() ? 1 : 0);
   }
-  out += fmt::format("connected_slaves:{}\r\n", replicas_.size());
+  fmt::format_to(std::back_inserter(out), FMT_COMPILE("connected_slaves:{}\r\n"), replicas_.size());
   if (config_.min_replicas_to_write() > 0 && config_.min_replicas_max_lag().us > 0) {
-    out += fmt::format("min_slaves_good_slaves:{}\r\n", good_replicas_);
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE("min_slaves_good_slaves:{}\r\n"),
+                   good_replicas_);
   }
   int index = 0;
   for (const Client* r : replicas_) {
-    int64_t lag = r->repl_state == ReplicaLinkState::kOnline ? unixtime() - r->repl_ack_time_unix_s
-                                                             : 0;
+    int64_t lag =
+        r->repl_state == ReplicaLinkState::kOnline ? unixtime() - r->repl_ack_time_unix_s : 0;
     std::string ip = r->announced_ip.empty() ? r->ip() : r->announced_ip;
-    out += fmt::format("slave{}:ip={},port={},state={},offset={},lag={}\r\n", index++, ip,
-                       r->listening_port, replica_state_name(r->repl_state), r->repl_ack_off, lag);
+    fmt::format_to(std::back_inserter(out),
+                   FMT_COMPILE("slave{}:ip={},port={},state={},offset={},lag={}\r\n"), index++, ip,
+                   r->listening_port, replica_state_name(r->repl_state), r->repl_ack_off, lag);
   }
-  out += fmt::format("master_failover_state:no-failover\r\nmaster_replid:{}\r\n"
-                     "master_replid2:{}\r\nmaster_repl_offset:{}\r\nsecond_repl_offset:{}\r\n"
-                     "repl_backlog_active:{}\r\nrepl_backlog_size:{}\r\n"
-                     "repl_backlog_first_byte_offset:{}\r\nrepl_backlog_histlen:{}\r\n",
-                     replid_, replid2_, master_repl_offset_, second_replid_offset_,
-                     backlog_ ? 1 : 0, config_.repl_backlog_size(),
-                     backlog_ ? backlog_->first_byte_offset() : 0,
-                     backlog_ ? backlog_->histlen() : 0);
+  fmt::format_to(
+      std::back_inserter(out),
+      FMT_COMPILE("master_failover_state:no-failover\r\nmaster_replid:{}\r\n"
+                  "master_replid2:{}\r\nmaster_repl_offset:{}\r\nsecond_repl_offset:{}\r\n"
+                  "repl_backlog_active:{}\r\nrepl_backlog_size:{}\r\n"
+                  "repl_backlog_first_byte_offset:{}\r\nrepl_backlog_histlen:{}\r\n"),
+      replid_, replid2_, master_repl_offset_, second_replid_offset_, backlog_ ? 1 : 0,
+      config_.repl_backlog_size(), backlog_ ? backlog_->first_byte_offset() : 0,
+      backlog_ ? backlog_->histlen() : 0);
 }
 
 RespValue RedisServer::role_reply() const {
@@ -191,9 +210,9 @@ RespValue RedisServer::role_reply() const {
     for (const Client* r : replicas_) {
       if (r->repl_state != ReplicaLinkState::kOnline) continue;
       std::string ip = r->announced_ip.empty() ? r->ip() : r->announced_ip;
-      replicas.push_back(RespValue::array({RespValue::bulk(ip),
-                                           RespValue::bulk(std::to_string(r->listening_port)),
-                                           RespValue::bulk(std::to_string(r->repl_ack_off))}));
+      replicas.push_back(
+          RespValue::array({RespValue::bulk(ip), RespValue::bulk(std::to_string(r->listening_port)),
+                            RespValue::bulk(std::to_string(r->repl_ack_off))}));
     }
     return RespValue::array({RespValue::bulk("master"), RespValue::integer(master_repl_offset_),
                              RespValue::array(std::move(replicas))});

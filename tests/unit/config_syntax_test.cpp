@@ -48,6 +48,19 @@ TEST_CASE("config syntax: strtoll as config.c reads it") {
   CHECK((r.whole && r.overflow && r.value == INT64_MAX));
   r = model::c_strtoll("-0777", 8);
   CHECK((r.whole && r.value == -511));
+  r = model::c_strtoll("12\0x"s, 10);  // the C string ends at the NUL
+  CHECK((r.whole && r.value == 12));
+  CHECK(model::c_strtoll("\0x"s, 10).whole);
+  CHECK_FALSE(model::c_strtoll(" \0"s, 10).whole);
+}
+
+TEST_CASE("config syntax: strcasecmp equality stops at a NUL") {
+  CHECK(model::equals_nocase("Master", "mASTER"));
+  CHECK(model::equals_nocase("ab\0c"s, "AB"));
+  CHECK(model::equals_nocase("", "\0x"s));
+  CHECK_FALSE(model::equals_nocase("ab", "abc"));
+  CHECK_FALSE(model::equals_nocase("abc", "ab"));
+  CHECK_FALSE(model::equals_nocase("a\xc1", "a\xe1"));  // no folding outside ASCII
 }
 
 TEST_CASE("config syntax: formats CONFIG GET and CONFIG REWRITE print") {
