@@ -176,6 +176,9 @@ void ConfigRewriter::rewrite_line(std::string_view option, std::string line, boo
 }
 
 void ConfigRewriter::mark_processed(std::string_view option) {
+  // Only an option with old lines left has anything to blank (finish), and no option gains
+  // old lines after the constructor: most options, absent from the file, stop here.
+  if (!option_lines_.contains(option)) return;
   // Sentinel rewrites runs of lines of one option (known-replica, known-sentinel): the last
   // one is checked first. Then a lookup: emplace would build a node only to find it there.
   if (option == last_processed_) return;

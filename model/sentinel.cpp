@@ -5,10 +5,30 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+#include <string_view>
+#include <type_traits>
+
 #include "model/config_rewrite.h"
 #include "model/process_start.h"
 
 namespace model {
+namespace {
+
+// " <word>" onto a config line: a number in decimal, anything else as its text.
+template <typename Word>
+void append_config_word(std::string& line, const Word& word) {
+  line += ' ';
+  if constexpr (std::is_arithmetic_v<Word>) {
+    char digits[24];
+    line.append(digits, std::to_chars(digits, digits + sizeof digits, word).ptr);
+  } else {
+    line.append(std::string_view(word));
+  }
+}
+
+}  // namespace
+
 Sentinel::Sentinel(sim::Env& env) : Process(env), hz_rng_(env.rng("hz")) {}
 
 Sentinel::~Sentinel() = default;
@@ -70,105 +90,74 @@ void Sentinel::flush_config() {
   const std::string* old_text = env().disk().read(kConfigFile);
   ConfigRewriter rw(old_text ? std::string_view(*old_text) : std::string_view(), true);
   config_.rewrite_into(rw);
-  auto line = [&rw](std::string_view option, std::string text, bool force) {
+  // Every line is "<option> <word> <word>...". With a thousand masters a save writes ten
+  // thousand of them, so they are joined by hand rather than through fmt.
+  auto line = [&rw](std::string_view option, bool force, const auto&... words) {
+    std::string text(option);
+    (append_config_word(text, words), ...);
     rw.rewrite_line(option, std::move(text), force);
   };
   const SentinelState& s = state_;
-  line("sentinel myid", "sentinel myid " + s.myid, true);
-  line("sentinel deny-scripts-reconfig",
-       fmt::format("sentinel deny-scripts-reconfig {}", s.deny_scripts_reconfig ? "yes" : "no"),
-       !s.deny_scripts_reconfig);
-  line("sentinel resolve-hostnames",
-       fmt::format("sentinel resolve-hostnames {}", s.resolve_hostnames ? "yes" : "no"),
-       s.resolve_hostnames);
-  line("sentinel announce-hostnames",
-       fmt::format("sentinel announce-hostnames {}", s.announce_hostnames ? "yes" : "no"),
-       s.announce_hostnames);
+  line("sentinel myid", true, s.myid);
+  line("sentinel deny-scripts-reconfig", !s.deny_scripts_reconfig,
+       s.deny_scripts_reconfig ? "yes" : "no");
+  line("sentinel resolve-hostnames", s.resolve_hostnames, s.resolve_hostnames ? "yes" : "no");
+  line("sentinel announce-hostnames", s.announce_hostnames, s.announce_hostnames ? "yes" : "no");
   for (const auto& m : s.masters) {
     const sim::Address& current = current_master_address(*m);
-    line("sentinel monitor", fmt::format("sentinel monitor {} {} {} {}", m->name, current.host,
-                                         current.port, m->quorum), true);
+    line("sentinel monitor", true, m->name, current.host, current.port, m->quorum);
     if (m->down_after_period != s.timers.default_down_after) {
-      line("sentinel down-after-milliseconds",
-           fmt::format("sentinel down-after-milliseconds {} {}", m->name, m->down_after_period),
-           true);
+      line("sentinel down-after-milliseconds", true, m->name, m->down_after_period);
     }
     if (m->failover_timeout != s.timers.default_failover_timeout) {
-      line("sentinel failover-timeout",
-           fmt::format("sentinel failover-timeout {} {}", m->name, m->failover_timeout), true);
+      line("sentinel failover-timeout", true, m->name, m->failover_timeout);
     }
-    if (m->parallel_syncs != 1) {
-      line("sentinel parallel-syncs",
-           fmt::format("sentinel parallel-syncs {} {}", m->name, m->parallel_syncs), true);
-    }
+    if (m->parallel_syncs != 1) line("sentinel parallel-syncs", true, m->name, m->parallel_syncs);
     if (m->notification_script) {
-      line("sentinel notification-script",
-           fmt::format("sentinel notification-script {} {}", m->name, *m->notification_script),
-           true);
+      line("sentinel notification-script", true, m->name, *m->notification_script);
     }
     if (m->client_reconfig_script) {
-      line("sentinel client-reconfig-script",
-           fmt::format("sentinel client-reconfig-script {} {}", m->name,
-                       *m->client_reconfig_script),
-           true);
+      line("sentinel client-reconfig-script", true, m->name, *m->client_reconfig_script);
     }
-    if (m->auth_pass) {
-      line("sentinel auth-pass", fmt::format("sentinel auth-pass {} {}", m->name, *m->auth_pass),
-           true);
-    }
-    if (m->auth_user) {
-      line("sentinel auth-user", fmt::format("sentinel auth-user {} {}", m->name, *m->auth_user),
-           true);
-    }
+    if (m->auth_pass) line("sentinel auth-pass", true, m->name, *m->auth_pass);
+    if (m->auth_user) line("sentinel auth-user", true, m->name, *m->auth_user);
     if (m->master_reboot_down_after_period != 0) {
-      line("sentinel master-reboot-down-after-period",
-           fmt::format("sentinel master-reboot-down-after-period {} {}", m->name,
-                       m->master_reboot_down_after_period),
-           true);
+      line("sentinel master-reboot-down-after-period", true, m->name,
+           m->master_reboot_down_after_period);
     }
-    line("sentinel config-epoch",
-         fmt::format("sentinel config-epoch {} {}", m->name, m->config_epoch), true);
-    line("sentinel leader-epoch",
-         fmt::format("sentinel leader-epoch {} {}", m->name, m->leader_epoch), true);
+    line("sentinel config-epoch", true, m->name, m->config_epoch);
+    line("sentinel leader-epoch", true, m->name, m->leader_epoch);
     for (const auto& slave : m->slaves) {
       // During a failover the promoted replica is written with the old master's address.
       const sim::Address& addr = slave->addr == current ? m->addr : slave->addr;
-      line("sentinel known-replica",
-           fmt::format("sentinel known-replica {} {} {}", m->name, addr.host, addr.port), true);
+      line("sentinel known-replica", true, m->name, addr.host, addr.port);
     }
     for (const auto& si : m->sentinels) {
       if (!si->runid) continue;
-      line("sentinel known-sentinel", fmt::format("sentinel known-sentinel {} {} {} {}", m->name,
-                                                  si->addr.host, si->addr.port, *si->runid),
-           true);
+      line("sentinel known-sentinel", true, m->name, si->addr.host, si->addr.port, *si->runid);
     }
     for (const auto& [from, to] : m->renamed_commands) {
-      line("sentinel rename-command",
-           fmt::format("sentinel rename-command {} {} {}", m->name, from, to), true);
+      line("sentinel rename-command", true, m->name, from, to);
     }
   }
-  line("sentinel current-epoch", fmt::format("sentinel current-epoch {}", s.current_epoch), true);
-  auto optional_line = [&](std::string_view option, const std::optional<std::string>& value,
-                           std::string text) {
+  line("sentinel current-epoch", true, s.current_epoch);
+  auto optional_line = [&](std::string_view option, const std::optional<std::string>& value) {
     if (value) {
-      line(option, std::move(text), true);
+      line(option, true, *value);
     } else {
       rw.mark_processed(option);
     }
   };
-  std::string quoted_ip;
-  if (s.announce_ip) append_repr(quoted_ip, *s.announce_ip);
-  optional_line("sentinel announce-ip", s.announce_ip, "sentinel announce-ip " + quoted_ip);
+  std::optional<std::string> quoted_ip;
+  if (s.announce_ip) append_repr(quoted_ip.emplace(), *s.announce_ip);
+  optional_line("sentinel announce-ip", quoted_ip);
   if (s.announce_port != 0) {
-    line("sentinel announce-port", fmt::format("sentinel announce-port {}", s.announce_port),
-         true);
+    line("sentinel announce-port", true, s.announce_port);
   } else {
     rw.mark_processed("sentinel announce-port");
   }
-  optional_line("sentinel sentinel-user", s.sentinel_auth_user,
-                "sentinel sentinel-user " + s.sentinel_auth_user.value_or(""));
-  optional_line("sentinel sentinel-pass", s.sentinel_auth_pass,
-                "sentinel sentinel-pass " + s.sentinel_auth_pass.value_or(""));
+  optional_line("sentinel sentinel-user", s.sentinel_auth_user);
+  optional_line("sentinel sentinel-pass", s.sentinel_auth_pass);
   // Options with no line left (a master removed, a tunable back at its default) lose theirs.
   for (std::string_view option :
        {"sentinel monitor", "sentinel down-after-milliseconds", "sentinel failover-timeout",

@@ -20,6 +20,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "model/client.h"
@@ -157,7 +158,7 @@ class Sentinel final : public sim::Process {
   sim::Time start_time_;
 
   // Sockets: our links' connections, and our clients.
-  std::map<sim::SocketId, LinkSocket> link_sockets_;
+  std::unordered_map<sim::SocketId, LinkSocket, sim::SocketIdHash> link_sockets_;  // never iterated
   std::map<sim::SocketId, std::unique_ptr<Client>> clients_;
   uint64_t next_client_id_ = 1;
   RespValue scratch_reply_;

@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "model/resp.h"
@@ -125,6 +126,9 @@ class InstanceDict {
   uint64_t seed_;
   std::vector<std::unique_ptr<SentinelInstance>> entries_;
   std::vector<uint64_t> order_;  // order_[i] ranks entries_[i]
+  // Records by name, for find(): a Sentinel watching a thousand masters looks one up per hello.
+  // Never iterated, so its order cannot leak into behaviour; keys view the records' names.
+  std::unordered_map<std::string_view, SentinelInstance*> by_name_;
 };
 
 struct SentinelInstance {

@@ -61,10 +61,8 @@ std::string instance_address(const sim::Address& addr) {
 // --- InstanceDict ------------------------------------------------------------------------------
 
 SentinelInstance* InstanceDict::find(std::string_view name) const {
-  for (const auto& e : entries_) {
-    if (e->name == name) return e.get();
-  }
-  return nullptr;
+  auto it = by_name_.find(name);
+  return it == by_name_.end() ? nullptr : it->second;
 }
 
 SentinelInstance& InstanceDict::insert(std::unique_ptr<SentinelInstance> instance) {
@@ -72,6 +70,7 @@ SentinelInstance& InstanceDict::insert(std::unique_ptr<SentinelInstance> instanc
   auto at = std::upper_bound(order_.begin(), order_.end(), rank);
   auto index = at - order_.begin();
   order_.insert(at, rank);
+  by_name_.emplace(instance->name, instance.get());
   auto it = entries_.insert(entries_.begin() + index, std::move(instance));
   return **it;
 }
@@ -80,6 +79,7 @@ std::unique_ptr<SentinelInstance> InstanceDict::take(const SentinelInstance& ins
   for (size_t i = 0; i < entries_.size(); ++i) {
     if (entries_[i].get() != &instance) continue;
     std::unique_ptr<SentinelInstance> out = std::move(entries_[i]);
+    by_name_.erase(out->name);
     entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(i));
     order_.erase(order_.begin() + static_cast<std::ptrdiff_t>(i));
     return out;
@@ -89,6 +89,7 @@ std::unique_ptr<SentinelInstance> InstanceDict::take(const SentinelInstance& ins
 
 std::vector<std::unique_ptr<SentinelInstance>> InstanceDict::take_all() {
   order_.clear();
+  by_name_.clear();
   return std::exchange(entries_, {});
 }
 

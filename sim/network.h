@@ -53,6 +53,13 @@ struct SocketId {
   auto operator<=>(const SocketId&) const = default;
 };
 
+// For hash maps keyed by socket (to look up: iterating one would follow the hash order).
+struct SocketIdHash {
+  size_t operator()(SocketId s) const {
+    return std::hash<uint64_t>{}(uint64_t{s.generation} << 32 | s.index);
+  }
+};
+
 enum class CloseReason {
   kEof,       // the peer closed its end
   kReset,     // the peer crashed, the connection was dropped, or bytes hit a closed socket

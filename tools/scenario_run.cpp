@@ -309,9 +309,14 @@ std::optional<std::string> ScenarioRun::info_field(const std::string& node,
   std::string info = sentinel ? sentinel->info("everything")
                               : static_cast<const model::RedisServer*>(process)->info("everything");
   std::string key = "\n" + field + ":";
-  size_t at = ("\n" + info).find(key);
-  if (at == std::string::npos) return std::nullopt;
-  size_t start = at + key.size() - 1;
+  size_t start = 0;  // where the value starts
+  if (info.starts_with(std::string_view(key).substr(1))) {
+    start = key.size() - 1;
+  } else if (size_t at = info.find(key); at != std::string::npos) {
+    start = at + key.size();
+  } else {
+    return std::nullopt;
+  }
   size_t end = info.find("\r\n", start);
   return info.substr(start, end - start);
 }
