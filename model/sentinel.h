@@ -88,7 +88,7 @@ class Sentinel final : public sim::Process {
   void send_auth_if_needed(SentinelInstance& ri, LinkConnection& conn);
   void read_link(std::shared_ptr<InstanceLink> link, bool pubsub);
   void dispatch_reply(InstanceLink& link, const PendingReply& pending, const RespValue& reply);
-  std::string map_command(const SentinelInstance& ri, std::string_view command) const;
+  std::string_view map_command(const SentinelInstance& ri, std::string_view command) const;
 
   // --- sentinel_monitor.cpp ------------------------------------------------------------------
   void send_periodic_commands(SentinelInstance& ri);

@@ -93,10 +93,12 @@ bool Sentinel::try_connection_sharing(SentinelInstance& ri) {
 }
 
 // sentinelInstanceMapCommand: the master's `rename-command` applies to all its records.
-std::string Sentinel::map_command(const SentinelInstance& ri, std::string_view command) const {
+std::string_view Sentinel::map_command(const SentinelInstance& ri,
+                                        std::string_view command) const {
   const SentinelInstance& master = ri.master ? *ri.master : ri;
+  if (master.renamed_commands.empty()) return command;
   auto it = master.renamed_commands.find(to_lower(command));
-  return it == master.renamed_commands.end() ? std::string(command) : it->second;
+  return it == master.renamed_commands.end() ? command : std::string_view(it->second);
 }
 
 bool Sentinel::send_command(SentinelInstance& ri, ReplyHandler handler,
@@ -110,9 +112,8 @@ bool Sentinel::send_command(SentinelInstance& ri, ReplyHandler handler,
 // reply will go to `handler`. Every command but the hello SUBSCRIBE counts as pending.
 void Sentinel::send_on(SentinelInstance& ri, LinkConnection& conn, ReplyHandler handler,
                        std::initializer_list<std::string_view> argv) {
-  const std::string command = map_command(ri, *argv.begin());
   scratch_argv_.assign(argv.begin(), argv.end());
-  scratch_argv_[0] = command;
+  scratch_argv_[0] = map_command(ri, scratch_argv_[0]);
   scratch_out_.clear();
   append_command(scratch_out_, scratch_argv_);
   env().send(conn.socket, scratch_out_);

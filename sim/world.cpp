@@ -11,7 +11,7 @@ namespace sim {
 // its Env, and what a trace record takes from it (clock, name, address) in two cache lines.
 struct alignas(64) World::Node {
   Node(World& world, NodeId id, NodeSpec spec)
-      : env(world, id),
+      : env(world, id, clock),
         name(std::move(spec.name)),
         addr_text(spec.addr.port == 0 ? spec.addr.host : spec.addr.to_string()),
         addr(std::move(spec.addr)),
@@ -281,12 +281,7 @@ void World::on_closed(NodeId node, SocketId socket, CloseReason reason) {
 
 const std::string& Env::name() const { return world_.nodes_[id_]->name; }
 const Address& Env::address() const { return world_.nodes_[id_]->addr; }
-Time Env::now() const { return std::max(world_.queue_.now(), busy_until_); }
 uint32_t Env::incarnation() const { return world_.nodes_[id_]->incarnation; }
-
-int64_t Env::unix_us() const {
-  return world_.nodes_[id_]->clock.unix_us(now(), world_.epoch_unix_us_);
-}
 
 void Env::cancel(TimerId timer) { world_.queue_.cancel(timer); }
 bool Env::listen(const Address& addr) { return world_.network_.listen(id_, addr); }

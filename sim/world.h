@@ -13,6 +13,7 @@
 // frozen.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -35,7 +36,7 @@ class World;
 // Everything a process may touch: its clocks, timers, sockets, random streams, disk and log.
 class Env {
  public:
-  Env(World& world, NodeId id) : world_(world), id_(id) {}
+  Env(World& world, NodeId id, const WallClock& clock) : world_(world), id_(id), clock_(clock) {}
 
   NodeId id() const { return id_; }
   const std::string& name() const;
@@ -98,6 +99,8 @@ class Env {
 
   World& world_;
   NodeId id_;
+  const WallClock& clock_;  // its node's; now() and unix_us() are inline: Sentinel reads the
+                            // clock a dozen times per instance per tick
   Time busy_until_;  // while busy(): when the blocking time ends; kTimeZero otherwise
 };
 
@@ -194,6 +197,10 @@ class World final : private NetworkEvents, private EventQueue::Gate {
   std::vector<std::unique_ptr<Process>> exited_;  // destroyed once their last call returns
   int64_t epoch_unix_us_ = kDefaultEpochUnixUs;
 };
+
+inline Time Env::now() const { return std::max(world_.queue_.now(), busy_until_); }
+
+inline int64_t Env::unix_us() const { return clock_.unix_us(now(), world_.epoch_unix_us_); }
 
 inline void Env::send(SocketId socket, std::string_view bytes) {
   if (deferring()) [[unlikely]] return send_after_busy(socket, bytes);

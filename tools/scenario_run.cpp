@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <ranges>
 
+#include "model/config_syntax.h"
 #include "model/sentinel.h"
 #include "model/server.h"
 #include "tools/cli_session.h"
@@ -306,19 +307,33 @@ std::optional<std::string> ScenarioRun::info_field(const std::string& node,
   if (id == sim::kNoNode || !world_.alive(id)) return std::nullopt;
   const sim::Process* process = world_.process(id);
   const auto* sentinel = dynamic_cast<const model::Sentinel*>(process);
-  std::string info = sentinel ? sentinel->info("everything")
-                              : static_cast<const model::RedisServer*>(process)->info("everything");
-  std::string key = "\n" + field + ":";
-  size_t start = 0;  // where the value starts
-  if (info.starts_with(std::string_view(key).substr(1))) {
-    start = key.size() - 1;
-  } else if (size_t at = info.find(key); at != std::string::npos) {
-    start = at + key.size();
-  } else {
-    return std::nullopt;
+  auto info = [&](std::string_view section) {
+    return sentinel ? sentinel->info(section)
+                    : static_cast<const model::RedisServer*>(process)->info(section);
+  };
+  // The value after "<field>:" on a line of `text`; npos when no line has the field.
+  const std::string key = "\n" + field + ":";
+  auto value_at = [&key](const std::string& text) {
+    if (text.starts_with(std::string_view(key).substr(1))) return key.size() - 1;
+    size_t at = text.find(key);
+    return at == std::string::npos ? at : at + key.size();
+  };
+  if (auto known = info_section_of_.find(field); known != info_section_of_.end()) {
+    std::string text = info(known->second);
+    if (size_t start = value_at(text); start != std::string::npos) {
+      return text.substr(start, text.find("\r\n", start) - start);
+    }
   }
-  size_t end = info.find("\r\n", start);
-  return info.substr(start, end - start);
+  std::string text = info("everything");
+  size_t start = value_at(text);
+  if (start == std::string::npos) return std::nullopt;
+  // Its section is the "# <Title>" line above it.
+  size_t title = text.rfind("# ", start);
+  if (title != std::string::npos) {
+    std::string_view line(text.data() + title + 2, text.find("\r\n", title) - title - 2);
+    info_section_of_[field] = model::to_lower(line);
+  }
+  return text.substr(start, text.find("\r\n", start) - start);
 }
 
 }  // namespace tools

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -122,6 +123,9 @@ class ScenarioRun {
   model::History history_;
   std::optional<model::HistoryReport> client_report_;
   std::unique_ptr<InvariantMonitor> invariants_;
+  // The INFO section each field was last found in: a `wait until` asks every 10 ms, and one
+  // section is a small part of the whole text. (A field name belongs to one section.)
+  mutable std::map<std::string, std::string, std::less<>> info_section_of_;
 };
 
 }  // namespace tools
