@@ -361,19 +361,24 @@ void ReplyParser::reset() {
 ParseResult ReplyParser::parse(std::string_view input, RespValue& reply) {
   size_t pos = 0;
   while (true) {
-    // Each item is parsed where it belongs: root_, or a new last element of the open array.
-    RespValue* parent = nullptr;
-    if (!stack_.empty()) parent = stack_.back().array != nullptr ? stack_.back().array : &root_;
-    RespValue& item = parent != nullptr ? parent->elements.emplace_back() : root_;
+    // Each item is parsed where it belongs: root_, or the next element of the open array,
+    // reusing an element a former reply left there (its strings keep their buffers).
+    RespValue* item = &root_;
+    if (!stack_.empty()) {
+      Frame& frame = stack_.back();
+      RespValue& parent = frame.array != nullptr ? *frame.array : root_;
+      if (frame.filled == parent.elements.size()) parent.elements.emplace_back();
+      item = &parent.elements[frame.filled++];
+    }
     int64_t open_count = 0;
-    ParseStatus status = parse_item(input, pos, item, open_count);
+    ParseStatus status = parse_item(input, pos, *item, open_count);
     if (status != ParseStatus::kDone) {
-      if (parent != nullptr) parent->elements.pop_back();
+      if (!stack_.empty()) --stack_.back().filled;  // parsed again from its start next time
       return {status, pos};
     }
-    if (place(item, open_count)) {
-      reply = std::move(root_);
-      root_ = {};
+    if (place(*item, open_count)) {
+      // The caller's former reply becomes the storage the next one is parsed into.
+      std::swap(reply, root_);
       return {ParseStatus::kDone, pos};
     }
   }
@@ -398,6 +403,11 @@ ParseStatus ReplyParser::parse_item(std::string_view input, size_t& pos, RespVal
   std::string_view line = input.substr(pos + 1, eol - pos - 1);
   size_t next = eol + 2;
   int64_t n = 0;
+  // A reused item keeps nothing of what it held: only an opened array's elements stay, to be
+  // overwritten (place() drops the ones left over).
+  item.num = 0;
+  item.str.clear();
+  if (type != '*') item.elements.clear();
   if (type == '+' || type == '-') {
     if (line.find_first_of("\r\n") != std::string_view::npos) {
       return fail("Bad simple string value");
@@ -436,10 +446,15 @@ bool ReplyParser::place(RespValue& item, int64_t open_count) {
   if (nested) --stack_.back().left;
   if (open_count > 0) {
     item.elements.reserve(std::min(static_cast<size_t>(open_count), kReserveMax));
-    stack_.push_back({nested ? &item : nullptr, open_count});
+    stack_.push_back({nested ? &item : nullptr, open_count, 0});
     return false;
   }
-  while (!stack_.empty() && stack_.back().left == 0) stack_.pop_back();
+  if (item.kind == RespKind::kArray || item.kind == RespKind::kNullArray) item.elements.clear();
+  while (!stack_.empty() && stack_.back().left == 0) {
+    Frame& done = stack_.back();
+    (done.array != nullptr ? *done.array : root_).elements.resize(done.filled);
+    stack_.pop_back();
+  }
   return stack_.empty();
 }
 

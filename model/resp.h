@@ -166,7 +166,9 @@ class ReplyParser {
   ReplyParser(ReplyParser&&) = default;
   ReplyParser& operator=(ReplyParser&&) = default;
 
-  // On kDone, `reply` holds the reply. REQUIRES: no call after kError unless reset().
+  // On kDone, `reply` holds the reply, and what `reply` held before is kept to parse later
+  // replies into (passing the same RespValue every time reuses its buffers).
+  // REQUIRES: no call after kError unless reset().
   ParseResult parse(std::string_view input, RespValue& reply);
 
   // hiredis's message for the protocol error, e.g. "Bad multi-bulk length".
@@ -178,6 +180,8 @@ class ReplyParser {
     RespValue* array;  // nullptr for root_; else an element of its parent's vector, which
                        // stays put: the parent is not modified while this array fills
     int64_t left;      // elements still to read
+    size_t filled;     // elements read: the array's vector may hold more, left by a former
+                       // reply, which are reused and then dropped when the array is complete
   };
 
   // Parses the item at `pos` into `item`; `open_count` > 0 when it opens a non-empty array.

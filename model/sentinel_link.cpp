@@ -161,8 +161,9 @@ void Sentinel::read_link(std::shared_ptr<InstanceLink> link, bool pubsub) {
     }
     PendingReply pending = conn->replies.front();
     if (pending.handler != ReplyHandler::kHello) conn->replies.pop_front();
-    RespValue reply = std::move(scratch_reply_);
-    dispatch_reply(*link, pending, reply);
+    // No handler parses a reply, so scratch_reply_ stays as it is while it runs; left there,
+    // the next reply is parsed into its buffers.
+    dispatch_reply(*link, pending, scratch_reply_);
   }
 }
 

@@ -42,7 +42,10 @@ std::vector<Item> feed(Parser& parser, std::string_view stream, const std::vecto
                        std::string* unread = nullptr) {
   std::vector<Item> items;
   std::string buffer;
-  Item item;  // the same argv on every call, as RequestParser requires
+  // The same argv on every call, as RequestParser requires; the same RespValue, as Sentinel
+  // passes it, so ReplyParser reuses every earlier reply's storage: what it returns must not
+  // keep anything of them.
+  Item item;
   size_t from = 0;
   for (size_t cut : cuts) {
     buffer.append(stream.substr(from, cut - from));
