@@ -351,8 +351,8 @@ void Sentinel::process_hello(std::string_view hello) {
       for (const auto& m : state_.masters) remove_matching_sentinel(*m, obsolete);
     }
     std::string error;
-    si = create_instance(state_, runid, sri::kSentinel, std::string(ip), port, master->quorum, master,
-                         mstime(), error);
+    si = create_instance(state_, runid, sri::kSentinel, std::string(ip), port, master->quorum,
+                         master, mstime(), error);
     if (si) {
       if (!removed) event('*', "+sentinel", si);
       si->runid = std::string(runid);

@@ -217,7 +217,7 @@ class RedisServer final : public sim::Process {
   // Process-wide state
   Config config_;
   Keyspace keyspace_;
-  sim::Rng& expire_rng_;  // kept: env().rng() finds a stream by name, and the cron runs 10 times a second
+  sim::Rng& expire_rng_;  // kept: env().rng() finds a stream by name, and the cron runs 10 Hz
   KeyspaceResult scratch_result_;
   std::string scratch_out_;
   std::string scratch_stream_;

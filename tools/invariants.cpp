@@ -317,7 +317,14 @@ void InvariantMonitor::check_promotion(const MonitoredNode& node, const sim::Tra
            true);
     return;
   }
-  note_config_epoch(master, m->config_epoch, sim::Address{std::string(host), *p}, node, r.t);
+  sim::Address addr{std::string(host), *p};
+  // The epoch is read from the Sentinel now, when the record arrives. A record logged while
+  // the Sentinel was blocked in a config save arrives when the save ends, after what the rest
+  // of that event did: a Sentinel resumed after a pause works through its queued hellos in one
+  // event and may switch twice. When it no longer names the address this record switched to,
+  // the epoch read now is the later switch's, which its own record checks.
+  if (r.event == "+switch-master" && m->addr != addr) return;
+  note_config_epoch(master, m->config_epoch, addr, node, r.t);
 }
 
 void InvariantMonitor::note_config_epoch(std::string_view master, uint64_t epoch,
