@@ -5,6 +5,9 @@
 //   config.rewrite_into(rewriter);   // Sentinel then adds its own `sentinel ...` lines
 //   std::string new_text = rewriter.finish();
 //
+// Sentinel, which rewrites its file at every discovery, passes finish() a ConfigLayout and the
+// next save the same layout, so the file it wrote is not classified line by line again.
+//
 // Invariants (rewriteConfig):
 // - Lines are trimmed; comments and blank lines stay; a line whose directive is unknown (or
 //   whose quotes do not balance) becomes "# ??? <line>".
@@ -15,11 +18,11 @@
 // - Runs of blank lines collapse into one; every line ends with "\n".
 #pragma once
 
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 #include "sim/rng.h"
@@ -32,42 +35,81 @@ namespace model {
 // the durations measured on the oracle's machine (config_rewrite.cpp says how).
 sim::Duration config_save_time(sim::Rng& rng);
 
+// What a rewriter knows of the file it wrote: the option each of its lines belongs to. The next
+// save of that same file hands it back, and the file is split into lines without classifying
+// each one again. (A Sentinel watching a thousand masters rewrites a 10,000-line file at every
+// discovery; reading it back cost more than writing it.)
+struct ConfigLayout {
+  bool valid = false;  // false: read the file (a line was written that this cannot describe)
+  bool has_signature = false;
+  std::vector<std::string> options;  // the options its lines name
+  std::vector<int32_t> line_option;  // per line of the file: index into `options`, -1 for none
+};
+
 class ConfigRewriter {
  public:
-  // rewriteConfigReadOldFile on the old file's bytes ("" for a missing file), which must
-  // outlive the rewriter: its lines are kept as views into them.
-  ConfigRewriter(std::string_view old_text, bool sentinel_mode);
+  // An option's old lines: those left to replace, and whether the option was processed.
+  class Option {
+   public:
+    const std::string& name() const { return *name_; }
 
-  // rewriteConfigRewriteLine: `option` is a lowercase directive name ("sentinel <x>" in
-  // Sentinel mode); `force` appends the line when the file has no line left for the option.
-  void rewrite_line(std::string_view option, std::string line, bool force);
-  // Whether the old file has a line for `option` that rewrite_line has not replaced yet.
-  bool has_lines(std::string_view option) const { return option_lines_.contains(option); }
-  // rewriteConfigMarkAsProcessed: the option's unused old lines will be blanked.
-  void mark_processed(std::string_view option);
-  // rewriteConfigRemoveOrphaned then rewriteConfigGetContentFromState.
-  std::string finish();
-
- private:
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+   private:
+    friend class ConfigRewriter;
+    const std::string* name_ = nullptr;  // the key in options_
+    std::vector<size_t> lines_;          // indexes into the rewriter's lines, in file order
+    size_t used_ = 0;                    // lines_[0, used_) were replaced
+    bool processed_ = false;
+    int32_t layout_index_ = -1;  // in the ConfigLayout finish() writes
   };
 
-  // The option a line of the old file belongs to (`first` and `second` are its first two
-  // words); nullptr when its directive is unknown.
-  std::deque<size_t>* option_of(std::string_view first, std::string_view second,
-                                bool sentinel_mode);
-  // Keeps a line that is not in the old text; returns a view of it.
-  std::string_view own(std::string line);
+  // rewriteConfigReadOldFile on the old file's bytes ("" for a missing file), which must
+  // outlive the rewriter: its lines are kept as views into them. `layout`, when given, is what
+  // finish() said of these very bytes.
+  ConfigRewriter(std::string_view old_text, bool sentinel_mode,
+                 const ConfigLayout* layout = nullptr);
 
-  std::vector<std::string_view> lines_;  // into the old text, owned_ or kSignature
-  std::deque<std::string> owned_;        // a deque: the views into its strings stay valid
-  std::map<std::string, std::deque<size_t>, std::less<>> option_lines_;
-  // Looked up for every line written; never iterated.
-  std::unordered_set<std::string, StringHash, std::equal_to<>> rewritten_;
-  std::string last_processed_;  // the option mark_processed saw last
+  // The option named `option`, a lowercase directive name ("sentinel <x>" in Sentinel mode).
+  // Looked up once, it serves a run of rewrite_line calls.
+  Option& option(std::string_view option);
+  // rewriteConfigRewriteLine: `line` replaces the option's next old line; `force` appends it
+  // when the file has no line left for the option.
+  void rewrite_line(Option& option, std::string_view line, bool force);
+  void rewrite_line(std::string_view option, std::string_view line, bool force) {
+    rewrite_line(this->option(option), line, force);
+  }
+  // Whether the old file has a line for `option` that rewrite_line has not replaced yet.
+  bool has_lines(std::string_view option) const;
+  // rewriteConfigMarkAsProcessed: the option's unused old lines will be blanked.
+  void mark_processed(std::string_view option);
+  // rewriteConfigRemoveOrphaned then rewriteConfigGetContentFromState. With `layout`, also
+  // describes the new file for the next save.
+  std::string finish(ConfigLayout* layout = nullptr);
+
+ private:
+  struct Seen {  // a pair of first words already classified
+    std::string first, second;
+    Option* option;  // nullptr: not a known directive
+  };
+
+  // The option a trimmed, non-comment line names, as rewriteConfigReadOldFile reads it;
+  // nullptr when its directive is unknown or its quotes do not balance.
+  Option* classify(std::string_view line);
+  Option* option_of(std::string_view first, std::string_view second);
+  // The option a line written for `written` names when the file is read back.
+  Option* option_read_back(Option& written, std::string_view line);
+  // Keeps a copy of a line that is not in the old text; returns a view of it.
+  std::string_view own(std::string_view line);
+
+  bool sentinel_mode_;
+  std::vector<std::string_view> lines_;  // into the old text, arena_ or kSignature
+  std::vector<Option*> line_option_;     // per line: the option it names, nullptr for none
+  std::deque<std::string> arena_;        // chunks that never reallocate: views stay valid
+  std::map<std::string, Option, std::less<>> options_;
+  std::vector<Seen> seen_;
+  size_t last_seen_ = 0;  // index in seen_ of the previous line's pair
+  std::vector<std::string> argv_;
   bool needs_signature_ = true;
+  bool layout_valid_ = true;  // no written line reads back as an unknown directive
 };
 
 }  // namespace model

@@ -88,62 +88,76 @@ bool Sentinel::load_config() {
 // The save blocks the whole process for a few ms (config_save_time).
 void Sentinel::flush_config() {
   const std::string* old_text = env().disk().read(kConfigFile);
-  ConfigRewriter rw(old_text ? std::string_view(*old_text) : std::string_view(), true);
+  // The layout of our last save describes the file as long as nothing else wrote to the disk.
+  bool layout_current = config_layout_disk_writes_ == env().disk().writes();
+  ConfigRewriter rw(old_text ? std::string_view(*old_text) : std::string_view(), true,
+                    layout_current ? &config_layout_ : nullptr);
   config_.rewrite_into(rw);
   // Every line is "<option> <word> <word>...". With a thousand masters a save writes ten
-  // thousand of them, so they are joined by hand rather than through fmt.
-  auto line = [&rw](std::string_view option, bool force, const auto&... words) {
-    std::string text(option);
+  // thousand of them, so they are joined by hand rather than through fmt, in one buffer.
+  std::string text;
+  auto line = [&rw, &text](ConfigRewriter::Option& option, bool force, const auto&... words) {
+    text = option.name();
     (append_config_word(text, words), ...);
-    rw.rewrite_line(option, std::move(text), force);
+    rw.rewrite_line(option, text, force);
   };
+  auto& monitor = rw.option("sentinel monitor");
+  auto& down_after = rw.option("sentinel down-after-milliseconds");
+  auto& failover_timeout = rw.option("sentinel failover-timeout");
+  auto& parallel_syncs = rw.option("sentinel parallel-syncs");
+  auto& config_epoch = rw.option("sentinel config-epoch");
+  auto& leader_epoch = rw.option("sentinel leader-epoch");
+  auto& known_replica = rw.option("sentinel known-replica");
+  auto& known_sentinel = rw.option("sentinel known-sentinel");
   const SentinelState& s = state_;
-  line("sentinel myid", true, s.myid);
-  line("sentinel deny-scripts-reconfig", !s.deny_scripts_reconfig,
+  line(rw.option("sentinel myid"), true, s.myid);
+  line(rw.option("sentinel deny-scripts-reconfig"), !s.deny_scripts_reconfig,
        s.deny_scripts_reconfig ? "yes" : "no");
-  line("sentinel resolve-hostnames", s.resolve_hostnames, s.resolve_hostnames ? "yes" : "no");
-  line("sentinel announce-hostnames", s.announce_hostnames, s.announce_hostnames ? "yes" : "no");
+  line(rw.option("sentinel resolve-hostnames"), s.resolve_hostnames,
+       s.resolve_hostnames ? "yes" : "no");
+  line(rw.option("sentinel announce-hostnames"), s.announce_hostnames,
+       s.announce_hostnames ? "yes" : "no");
   for (const auto& m : s.masters) {
     const sim::Address& current = current_master_address(*m);
-    line("sentinel monitor", true, m->name, current.host, current.port, m->quorum);
+    line(monitor, true, m->name, current.host, current.port, m->quorum);
     if (m->down_after_period != s.timers.default_down_after) {
-      line("sentinel down-after-milliseconds", true, m->name, m->down_after_period);
+      line(down_after, true, m->name, m->down_after_period);
     }
     if (m->failover_timeout != s.timers.default_failover_timeout) {
-      line("sentinel failover-timeout", true, m->name, m->failover_timeout);
+      line(failover_timeout, true, m->name, m->failover_timeout);
     }
-    if (m->parallel_syncs != 1) line("sentinel parallel-syncs", true, m->name, m->parallel_syncs);
+    if (m->parallel_syncs != 1) line(parallel_syncs, true, m->name, m->parallel_syncs);
     if (m->notification_script) {
-      line("sentinel notification-script", true, m->name, *m->notification_script);
+      line(rw.option("sentinel notification-script"), true, m->name, *m->notification_script);
     }
     if (m->client_reconfig_script) {
-      line("sentinel client-reconfig-script", true, m->name, *m->client_reconfig_script);
+      line(rw.option("sentinel client-reconfig-script"), true, m->name, *m->client_reconfig_script);
     }
-    if (m->auth_pass) line("sentinel auth-pass", true, m->name, *m->auth_pass);
-    if (m->auth_user) line("sentinel auth-user", true, m->name, *m->auth_user);
+    if (m->auth_pass) line(rw.option("sentinel auth-pass"), true, m->name, *m->auth_pass);
+    if (m->auth_user) line(rw.option("sentinel auth-user"), true, m->name, *m->auth_user);
     if (m->master_reboot_down_after_period != 0) {
-      line("sentinel master-reboot-down-after-period", true, m->name,
+      line(rw.option("sentinel master-reboot-down-after-period"), true, m->name,
            m->master_reboot_down_after_period);
     }
-    line("sentinel config-epoch", true, m->name, m->config_epoch);
-    line("sentinel leader-epoch", true, m->name, m->leader_epoch);
+    line(config_epoch, true, m->name, m->config_epoch);
+    line(leader_epoch, true, m->name, m->leader_epoch);
     for (const auto& slave : m->slaves) {
       // During a failover the promoted replica is written with the old master's address.
       const sim::Address& addr = slave->addr == current ? m->addr : slave->addr;
-      line("sentinel known-replica", true, m->name, addr.host, addr.port);
+      line(known_replica, true, m->name, addr.host, addr.port);
     }
     for (const auto& si : m->sentinels) {
       if (!si->runid) continue;
-      line("sentinel known-sentinel", true, m->name, si->addr.host, si->addr.port, *si->runid);
+      line(known_sentinel, true, m->name, si->addr.host, si->addr.port, *si->runid);
     }
     for (const auto& [from, to] : m->renamed_commands) {
-      line("sentinel rename-command", true, m->name, from, to);
+      line(rw.option("sentinel rename-command"), true, m->name, from, to);
     }
   }
-  line("sentinel current-epoch", true, s.current_epoch);
+  line(rw.option("sentinel current-epoch"), true, s.current_epoch);
   auto optional_line = [&](std::string_view option, const std::optional<std::string>& value) {
     if (value) {
-      line(option, true, *value);
+      line(rw.option(option), true, *value);
     } else {
       rw.mark_processed(option);
     }
@@ -152,7 +166,7 @@ void Sentinel::flush_config() {
   if (s.announce_ip) append_repr(quoted_ip.emplace(), *s.announce_ip);
   optional_line("sentinel announce-ip", quoted_ip);
   if (s.announce_port != 0) {
-    line("sentinel announce-port", true, s.announce_port);
+    line(rw.option("sentinel announce-port"), true, s.announce_port);
   } else {
     rw.mark_processed("sentinel announce-port");
   }
@@ -168,7 +182,8 @@ void Sentinel::flush_config() {
         "sentinel master-reboot-down-after-period"}) {
     rw.mark_processed(option);
   }
-  env().disk().write(kConfigFile, rw.finish());
+  env().disk().write(kConfigFile, rw.finish(&config_layout_));
+  config_layout_disk_writes_ = env().disk().writes();
   // rewriteConfig's fsyncs, then sentinelFlushConfig's own: the rest of the event (the log line,
   // the commands queued for other instances, replies) waits for them.
   env().busy(config_save_time(env().rng("fsync")));

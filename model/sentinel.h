@@ -14,6 +14,7 @@
 // sentinel_commands.cpp (its own clients: SENTINEL, INFO, ROLE, PUBLISH, SUBSCRIBE).
 #pragma once
 
+#include <cstdint>
 #include <initializer_list>
 #include <map>
 #include <memory>
@@ -25,6 +26,7 @@
 
 #include "model/client.h"
 #include "model/config.h"
+#include "model/config_rewrite.h"
 #include "model/sentinel_state.h"
 #include "sim/world.h"
 
@@ -151,6 +153,8 @@ class Sentinel final : public sim::Process {
   void free_client(Client& c);
 
   Config config_;
+  ConfigLayout config_layout_;  // of our last save of sentinel.conf
+  uint64_t config_layout_disk_writes_ = 0;  // the disk's writes() after it
   sim::Rng& hz_rng_;  // kept: env().rng() finds a stream by name, and the timer runs 10+ Hz
   SentinelState state_;
   int pid_ = 0;
