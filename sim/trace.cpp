@@ -14,11 +14,14 @@ void TraceHasher::add_long(const char* p, size_t n) {
 }
 
 void Trace::remove_sink(TraceSink* sink) {
-  sinks_.erase(std::remove(sinks_.begin(), sinks_.end(), sink), sinks_.end());
+  std::erase(sinks_, sink);
+  std::erase(live_sinks_, sink);
 }
 
-void Trace::write_to_sinks(const TraceRecord& record) {
-  for (TraceSink* sink : sinks_) sink->write(record);
+void Trace::emit_live(const TraceRecord& record) { write_to_sinks(live_sinks_, record); }
+
+void Trace::write_to_sinks(const std::vector<TraceSink*>& sinks, const TraceRecord& record) {
+  for (TraceSink* sink : sinks) sink->write(record);
 }
 
 void TimelineSink::write(const TraceRecord& record) {

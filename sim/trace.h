@@ -88,9 +88,17 @@ class TraceHasher {
 class Trace {
  public:
   void add_sink(TraceSink* sink) { sinks_.push_back(sink); }
+  // A live sink gets each record when its process logs it. A process blocked in Env::busy()
+  // logs ahead of the world's time, and the trace holds those records back until the blocking
+  // time ends (keeping the trace in time order); a live sink has them at once, while the
+  // process's state is still the state it logged them in (the invariant checkers read it).
+  void add_live_sink(TraceSink* sink) { live_sinks_.push_back(sink); }
   void remove_sink(TraceSink* sink);
+  // A record logged ahead of the world's time, for the live sinks: emit() follows later.
+  void emit_live(const TraceRecord& record);
   // Inline: every record of every run comes through here, and most runs have no sink.
-  void emit(const TraceRecord& record) {
+  // `held` says emit_live() already gave it to the live sinks.
+  void emit(const TraceRecord& record, bool held = false) {
     hasher_.add(static_cast<uint64_t>(record.t.us));
     hasher_.add(record.node);  // not the address: a node's address is fixed for the run
     hasher_.add(record.kind);
@@ -100,16 +108,18 @@ class Trace {
     hasher_.add(static_cast<uint64_t>(record.wall_us));
     hasher_.add(record.tag);
     ++records_;
-    if (!sinks_.empty()) write_to_sinks(record);
+    if (!sinks_.empty()) write_to_sinks(sinks_, record);
+    if (!held && !live_sinks_.empty()) write_to_sinks(live_sinks_, record);
   }
 
   uint64_t hash() const { return hasher_.value(); }
   uint64_t records() const { return records_; }
 
  private:
-  void write_to_sinks(const TraceRecord& record);
+  static void write_to_sinks(const std::vector<TraceSink*>& sinks, const TraceRecord& record);
 
   std::vector<TraceSink*> sinks_;
+  std::vector<TraceSink*> live_sinks_;
   TraceHasher hasher_;
   uint64_t records_ = 0;
 };

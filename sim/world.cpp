@@ -335,17 +335,26 @@ Rng& Env::rng(std::string_view purpose) {
 void Env::trace(std::string_view kind, char level, std::string_view event,
                 std::string_view text, std::string_view tag) {
   if (deferring()) [[unlikely]] return trace_after_busy(kind, level, event, text, tag);
+  emit_trace(kind, level, event, text, tag, false);
+}
+
+void Env::emit_trace(std::string_view kind, char level, std::string_view event,
+                     std::string_view text, std::string_view tag, bool held) {
   const World::Node& n = *world_.nodes_[id_];
   Time now = world_.queue_.now();  // not busy: the process's clock is the world's
   world_.trace_.emit(TraceRecord{now, n.name, n.addr_text, kind, level, event, text,
-                                 n.clock.unix_us(now, world_.epoch_unix_us_), tag});
+                                 n.clock.unix_us(now, world_.epoch_unix_us_), tag},
+                     held);
 }
 
 void Env::trace_after_busy(std::string_view kind, char level, std::string_view event,
                            std::string_view text, std::string_view tag) {
+  const World::Node& n = *world_.nodes_[id_];
+  world_.trace_.emit_live(TraceRecord{now(), n.name, n.addr_text, kind, level, event, text,
+                                      unix_us(), tag});
   world_.after_busy(id_, [this, kind = std::string(kind), level, event = std::string(event),
                           text = std::string(text), tag = std::string(tag)] {
-    trace(kind, level, event, text, tag);
+    emit_trace(kind, level, event, text, tag, true);
   });
 }
 

@@ -96,6 +96,9 @@ class Env {
   [[gnu::cold, gnu::noinline]] void trace_after_busy(std::string_view kind, char level,
                                                      std::string_view event,
                                                      std::string_view text, std::string_view tag);
+  // The record, at the world's time, to the trace; `held`: the live sinks already have it.
+  void emit_trace(std::string_view kind, char level, std::string_view event,
+                  std::string_view text, std::string_view tag, bool held);
 
   World& world_;
   NodeId id_;

@@ -120,9 +120,15 @@ void InvariantMonitor::report(std::string_view name, sim::Time t, std::string me
 // --- Safety: on the trace ----------------------------------------------------------------------
 
 void InvariantMonitor::write(const sim::TraceRecord& r) {
-  if (r.kind != "sentinel" && r.kind != "server") return;
   const MonitoredNode* node = node_named(r.node);
   if (node == nullptr || !world_.alive(node->id)) return;
+  if (r.kind == "fault") {
+    // A fault is logged before it strikes: what a Sentinel did since its last record (a
+    // hello's config epoch is raised after "+new-epoch") is read now, or a crash hides it.
+    if (node->sentinel) check_epochs(*node, r.t);
+    return;
+  }
+  if (r.kind != "sentinel" && r.kind != "server") return;
   if (node->sentinel) {
     on_sentinel_record(*node, r);
   } else {
@@ -188,12 +194,10 @@ void InvariantMonitor::check_epochs(const MonitoredNode& node, sim::Time t) {
     if (m->config_epoch < last) {
       // A hello with a newer config epoch for the address a Sentinel already has raises the
       // epoch without saving it (sentinelProcessHelloMessage saves only on a switch, in
-      // sentinelResetMasterAndChangeAddress). So a restart that reads back the address the
-      // newer epoch promoted (or a hello nobody promoted under, e.g. PUBLISHed by hand) shows
-      // a raise Redis never saved; an older address means a lost switch.
-      auto promoted = promotions_.find({m->name, last});
-      bool unsaved =
-          restart && (promoted == promotions_.end() || promoted->second.addr == m->addr);
+      // sentinelResetMasterAndChangeAddress): also the old master's address during the
+      // Sentinel's own failover. Only an epoch it never switched or promoted under can be lost
+      // to a restart; losing any other is a lost save.
+      bool unsaved = restart && !seen.saved_config_epochs.contains({m->name, last});
       report_epoch_back(node, "config epoch of " + m->name, last, m->config_epoch, unsaved, t);
     }
     last = m->config_epoch;
@@ -306,6 +310,7 @@ void InvariantMonitor::check_promotion(const MonitoredNode& node, const sim::Tra
   const model::SentinelInstance* m = sentinel->state().masters.find(master);
   std::optional<uint16_t> p = number<uint16_t>(port);
   if (m == nullptr || !p) return;
+  sentinels_[node.name].saved_config_epochs.emplace(std::string(master), m->config_epoch);
   bool ending_own_failover = r.event == "+switch-master" &&
                              m->is(model::sri::kFailoverInProgress) &&
                              m->failover_state == model::FailoverState::kUpdateConfig;
@@ -317,14 +322,8 @@ void InvariantMonitor::check_promotion(const MonitoredNode& node, const sim::Tra
            true);
     return;
   }
-  sim::Address addr{std::string(host), *p};
-  // The epoch is read from the Sentinel now, when the record arrives. A record logged while
-  // the Sentinel was blocked in a config save arrives when the save ends, after what the rest
-  // of that event did: a Sentinel resumed after a pause works through its queued hellos in one
-  // event and may switch twice. When it no longer names the address this record switched to,
-  // the epoch read now is the later switch's, which its own record checks.
-  if (r.event == "+switch-master" && m->addr != addr) return;
-  note_config_epoch(master, m->config_epoch, addr, node, r.t);
+  // The epoch is read from the Sentinel as it logs the record (a live sink).
+  note_config_epoch(master, m->config_epoch, sim::Address{std::string(host), *p}, node, r.t);
 }
 
 void InvariantMonitor::note_config_epoch(std::string_view master, uint64_t epoch,

@@ -90,6 +90,9 @@ class InvariantMonitor : public sim::TraceSink {
     // The current epoch still on disk while sentinelStartFailover's raise waits, in memory
     // only by Redis's design, for the config's next save ("config-saved" clears it).
     std::optional<uint64_t> current_epoch_on_disk;
+    // (master, config epoch) pairs it switched to a new address under, or promoted its
+    // replica under: Redis saves the config then, so a restart cannot lose those epochs.
+    std::set<std::pair<std::string, uint64_t>> saved_config_epochs;
   };
 
   const MonitoredNode* node_named(std::string_view name) const;

@@ -270,7 +270,7 @@ void ScenarioRun::add_invariant_monitor() {
     nodes.push_back({n.name, world_.find(n.name), n.addr, n.sentinel});
   }
   invariants_ = std::make_unique<InvariantMonitor>(world_, std::move(nodes));
-  world_.trace().add_sink(invariants_.get());
+  world_.trace().add_live_sink(invariants_.get());  // it reads each process's state
 }
 
 // The findings go into the trace at the end, each with the time it was made in its message;
