@@ -197,6 +197,9 @@ void ConfigRewriter::rewrite_line(Option& option, std::string_view line, bool fo
   size_t index;
   if (option.used_ < option.lines_.size()) {
     index = option.lines_[option.used_++];
+    // The same text again (most of a Sentinel's file, save after save): the old line, a view
+    // into the old file, and its option stay as they are.
+    if (lines_[index] == line) return;
   } else {
     if (!force) return;
     if (needs_signature_) {

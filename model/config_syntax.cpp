@@ -128,11 +128,13 @@ bool parse_ll(std::string_view s, int64_t& value) {
   bool negative = s[0] == '-';
   size_t i = negative ? 1 : 0;
   if (i == s.size() || s[i] < '1' || s[i] > '9') return false;
+  // 19 digits or more may overflow; up to 18 (every length, offset and port) cannot.
+  const bool may_overflow = s.size() - i > 18;
   uint64_t v = 0;
   for (; i < s.size(); ++i) {
     if (!is_digit(s[i])) return false;
     auto d = static_cast<uint64_t>(s[i] - '0');
-    if (v > (UINT64_MAX - d) / 10) return false;
+    if (may_overflow && v > (UINT64_MAX - d) / 10) return false;
     v = v * 10 + d;
   }
   uint64_t limit = negative ? uint64_t{1} << 63 : uint64_t{INT64_MAX};
@@ -150,12 +152,16 @@ StrtollResult c_strtoll(std::string_view s, int base) {
   if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
   uint64_t limit = negative ? uint64_t{1} << 63 : uint64_t{INT64_MAX};
   auto ubase = static_cast<uint64_t>(base);
+  // v * base + d overflows past `limit` when v > cutoff, or v == cutoff and d > last (one
+  // division here rather than one per digit).
+  const uint64_t cutoff = limit / ubase;
+  const uint64_t last = limit % ubase;
   uint64_t v = 0;
   bool overflow = false;
   size_t first_digit = i;
   for (; i < s.size() && is_digit(s[i]) && s[i] - '0' < base; ++i) {
     auto d = static_cast<uint64_t>(s[i] - '0');
-    if (v > (limit - d) / ubase) overflow = true;
+    if (v > cutoff || (v == cutoff && d > last)) overflow = true;
     if (!overflow) v = v * ubase + d;
   }
   if (i == first_digit) return {0, ends_at(0), false};  // no digits: end = the whole input

@@ -5,7 +5,9 @@
 #include <doctest/doctest.h>
 #include <rapidcheck.h>
 
+#include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 
 using namespace std::string_literals;
@@ -46,12 +48,43 @@ TEST_CASE("config syntax: strtoll as config.c reads it") {
   CHECK_FALSE(model::c_strtoll("9", 8).whole);
   r = model::c_strtoll("99999999999999999999", 10);
   CHECK((r.whole && r.overflow && r.value == INT64_MAX));
+  // At the edges of int64: the last value that fits, and one past it.
+  r = model::c_strtoll("9223372036854775807", 10);
+  CHECK((!r.overflow && r.value == INT64_MAX));
+  CHECK(model::c_strtoll("9223372036854775808", 10).overflow);
+  r = model::c_strtoll("-9223372036854775808", 10);
+  CHECK((!r.overflow && r.value == INT64_MIN));
+  CHECK(model::c_strtoll("-9223372036854775809", 10).overflow);
   r = model::c_strtoll("-0777", 8);
   CHECK((r.whole && r.value == -511));
   r = model::c_strtoll("12\0x"s, 10);  // the C string ends at the NUL
   CHECK((r.whole && r.value == 12));
   CHECK(model::c_strtoll("\0x"s, 10).whole);
   CHECK_FALSE(model::c_strtoll(" \0"s, 10).whole);
+}
+
+TEST_CASE("config syntax: string2ll reads back every int64; strtoll agrees with libc's") {
+  rc::check("parse_ll(to_string(v)) == v", [](int64_t v) {
+    int64_t parsed = 0;
+    RC_ASSERT(model::parse_ll(std::to_string(v), parsed));
+    RC_ASSERT(parsed == v);
+  });
+  rc::check("a digit past INT64's range overflows", [](uint8_t extra) {
+    int64_t parsed = 0;
+    RC_ASSERT_FALSE(model::parse_ll(std::to_string(INT64_MAX) + char('0' + extra % 10), parsed));
+  });
+  rc::check("c_strtoll(s, 10) is strtoll(s, &end, 10) with *end == 0", [] {
+    // Signs, blanks and up to 25 digits: short and overflowing numbers alike.
+    std::string s = *rc::gen::container<std::string>(
+        *rc::gen::inRange<size_t>(0, 26), rc::gen::element('0', '1', '5', '9', '7', '-', ' '));
+    errno = 0;
+    char* end = nullptr;
+    long long expected = std::strtoll(s.c_str(), &end, 10);
+    model::StrtollResult r = model::c_strtoll(s, 10);
+    RC_ASSERT(r.value == expected);
+    RC_ASSERT(r.whole == (*end == '\0'));
+    RC_ASSERT(r.overflow == (errno == ERANGE));
+  });
 }
 
 TEST_CASE("config syntax: strcasecmp equality stops at a NUL") {
