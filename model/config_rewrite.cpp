@@ -86,35 +86,39 @@ sim::Duration config_save_time(sim::Rng& rng) {
 ConfigRewriter::ConfigRewriter(std::string_view old_text, bool sentinel_mode,
                                const ConfigLayout* layout)
     : sentinel_mode_(sentinel_mode) {
-  if (layout != nullptr && !layout->valid) layout = nullptr;
-  std::vector<Option*> layout_options;
-  if (layout != nullptr) {
-    needs_signature_ = !layout->has_signature;
-    for (const std::string& name : layout->options) layout_options.push_back(&option(name));
-  }
-  size_t start = 0;
-  while (start < old_text.size()) {  // sdssplitlen(file, "\n")
-    size_t newline = old_text.find('\n', start);
-    size_t end = newline == std::string_view::npos ? old_text.size() : newline;
-    std::string_view line = trim_line(old_text.substr(start, end - start));
-    start = newline == std::string_view::npos ? old_text.size() + 1 : newline + 1;
-    Option* option = nullptr;
-    if (layout != nullptr) {
-      int32_t index = layout->line_option.at(lines_.size());
-      if (index >= 0) option = layout_options[static_cast<size_t>(index)];
-    } else if (line.empty() || line[0] == '#') {
-      if (c_string(line) == kSignature) needs_signature_ = false;
-    } else if ((option = classify(line)) == nullptr) {
-      line = own("# ??? " + std::string(line));
-    }
+  auto add = [this](std::string_view line, Option* option) {
     if (option != nullptr) option->lines_.push_back(lines_.size());
     lines_.push_back(line);
     line_option_.push_back(option);
+  };
+  if (layout != nullptr && layout->valid) {
+    // The lines where the last save put them, trimmed, with the options they name.
+    needs_signature_ = !layout->has_signature;
+    std::vector<Option*> options;
+    for (const std::string& name : layout->options) options.push_back(&option(name));
+    lines_.reserve(layout->lines.size() + 1);
+    line_option_.reserve(layout->lines.size() + 1);
+    for (const ConfigLayout::Line& l : layout->lines) {
+      add(old_text.substr(l.offset, l.size),
+          l.option < 0 ? nullptr : options[static_cast<size_t>(l.option)]);
+    }
+  } else {
+    size_t start = 0;
+    while (start < old_text.size()) {  // sdssplitlen(file, "\n")
+      size_t newline = old_text.find('\n', start);
+      size_t end = newline == std::string_view::npos ? old_text.size() : newline;
+      std::string_view line = trim_line(old_text.substr(start, end - start));
+      start = newline == std::string_view::npos ? old_text.size() + 1 : newline + 1;
+      Option* option = nullptr;
+      if (line.empty() || line[0] == '#') {
+        if (c_string(line) == kSignature) needs_signature_ = false;
+      } else if ((option = classify(line)) == nullptr) {
+        line = own("# ??? " + std::string(line));
+      }
+      add(line, option);
+    }
   }
-  if (!old_text.empty() && old_text.back() == '\n') {
-    lines_.emplace_back();
-    line_option_.push_back(nullptr);
-  }
+  if (!old_text.empty() && old_text.back() == '\n') add({}, nullptr);
 }
 
 ConfigRewriter::Option* ConfigRewriter::classify(std::string_view line) {
@@ -239,7 +243,7 @@ std::string ConfigRewriter::finish(ConfigLayout* layout) {
     layout->valid = layout_valid_;
     layout->has_signature = !needs_signature_;
     layout->options.clear();
-    layout->line_option.clear();
+    layout->lines.clear();
   }
   size_t size = 0;
   for (std::string_view line : lines_) size += line.size() + 1;
@@ -250,6 +254,7 @@ std::string ConfigRewriter::finish(ConfigLayout* layout) {
     std::string_view line = lines_[i];
     if (line.empty() && was_empty) continue;
     was_empty = line.empty();
+    size_t offset = content.size();
     content += line;
     content += '\n';
     if (layout == nullptr) continue;
@@ -258,7 +263,10 @@ std::string ConfigRewriter::finish(ConfigLayout* layout) {
       option->layout_index_ = static_cast<int32_t>(layout->options.size());
       layout->options.push_back(option->name());
     }
-    layout->line_option.push_back(option == nullptr ? -1 : option->layout_index_);
+    std::string_view read_back = trim_line(line);  // as the next read sees it
+    layout->lines.push_back({offset + static_cast<size_t>(read_back.data() - line.data()),
+                             read_back.size(),
+                             option == nullptr ? -1 : option->layout_index_});
   }
   return content;
 }

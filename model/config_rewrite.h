@@ -18,6 +18,7 @@
 // - Runs of blank lines collapse into one; every line ends with "\n".
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -35,15 +36,19 @@ namespace model {
 // the durations measured on the oracle's machine (config_rewrite.cpp says how).
 sim::Duration config_save_time(sim::Rng& rng);
 
-// What a rewriter knows of the file it wrote: the option each of its lines belongs to. The next
-// save of that same file hands it back, and the file is split into lines without classifying
-// each one again. (A Sentinel watching a thousand masters rewrites a 10,000-line file at every
-// discovery; reading it back cost more than writing it.)
+// What a rewriter knows of the file it wrote: where each line is and the option it belongs to.
+// The next save of that same file hands it back, and the file is taken line by line without
+// being read again. (A Sentinel watching a thousand masters rewrites a 10,000-line file at
+// every discovery; reading it back cost more than writing it.)
 struct ConfigLayout {
+  struct Line {
+    size_t offset, size;  // the line in the file's bytes, trimmed as a read would trim it
+    int32_t option;       // index into `options`, -1 for none
+  };
   bool valid = false;  // false: read the file (a line was written that this cannot describe)
   bool has_signature = false;
   std::vector<std::string> options;  // the options its lines name
-  std::vector<int32_t> line_option;  // per line of the file: index into `options`, -1 for none
+  std::vector<Line> lines;
 };
 
 class ConfigRewriter {
