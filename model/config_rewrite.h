@@ -114,7 +114,7 @@ class ConfigRewriter {
   size_t last_seen_ = 0;  // index in seen_ of the previous line's pair
   std::vector<std::string> argv_;
   bool needs_signature_ = true;
-  bool layout_valid_ = true;  // no written line reads back as an unknown directive
+  bool layout_valid_ = true;  // every written line reads back as one line of a known option
 };
 
 }  // namespace model

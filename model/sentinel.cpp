@@ -101,6 +101,7 @@ void Sentinel::flush_config() {
     (append_config_word(text, words), ...);
     rw.rewrite_line(option, text, force);
   };
+  // The options every master writes, looked up once per save; the rarer ones where used.
   auto& monitor = rw.option("sentinel monitor");
   auto& down_after = rw.option("sentinel down-after-milliseconds");
   auto& failover_timeout = rw.option("sentinel failover-timeout");
