@@ -26,7 +26,7 @@ int64_t final_number(const Keyspace& data, const std::string& key) {
 bool final_member(const Keyspace& data, const std::string& key, uint64_t member) {
   const Entry* e = data.peek(0, key);
   if (e == nullptr) return false;
-  const SetValue* set = std::get_if<SetValue>(&e->value);
+  const SetValue* set = value_if<SetValue>(e->value);
   if (set == nullptr) return false;
   if (set->is_intset) {
     return std::binary_search(set->ints.begin(), set->ints.end(), static_cast<int64_t>(member));

@@ -134,11 +134,11 @@ Keyspace::Node* Keyspace::lookup_write(std::string_view key, ExecContext& ctx,
 size_t Keyspace::value_bytes(const Value& value) {
   if (const auto* str = std::get_if<std::string>(&value)) return str->size() + 16;
   size_t n = 32;
-  if (const auto* list = std::get_if<ListValue>(&value)) {
+  if (const auto* list = value_if<ListValue>(value)) {
     for (const std::string& e : *list) n += e.size() + kListElementBytes;
     return n;
   }
-  const auto& set = std::get<SetValue>(value);
+  const auto& set = *value_if<SetValue>(value);
   n += set.ints.size() * 8;
   for (const std::string& m : set.members) n += m.size() + kSetMemberBytes;
   return n;

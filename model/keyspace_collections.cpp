@@ -39,14 +39,14 @@ void Keyspace::cmd_sadd(std::span<const std::string> argv, ExecContext& ctx,
   Node* node = lookup_write(argv[1], ctx, out);
   SetValue* set = nullptr;
   if (node != nullptr) {
-    set = std::get_if<SetValue>(&node->second.value);
+    set = value_if<SetValue>(node->second.value);
     if (set == nullptr) return reply_error(out.reply, kWrongTypeError);
   } else {
     // setTypeCreate: the first member alone decides whether it starts as an intset.
     SetValue created;
     created.is_intset = parse_ll(argv[2]).has_value();
     node = add_node(dbs_[static_cast<size_t>(ctx.db)], argv[1], std::move(created));
-    set = &std::get<SetValue>(node->second.value);
+    set = value_if<SetValue>(node->second.value);
   }
   Db& db = dbs_[static_cast<size_t>(ctx.db)];
   int64_t added = 0;
@@ -72,7 +72,7 @@ void Keyspace::cmd_smembers(std::span<const std::string> argv, ExecContext& ctx,
                             KeyspaceResult& out) {
   const Node* node = lookup_read(argv[1], ctx, out);
   if (node == nullptr) return reply_array(out.reply, 0);
-  const auto* set = std::get_if<SetValue>(&node->second.value);
+  const auto* set = value_if<SetValue>(node->second.value);
   if (set == nullptr) return reply_error(out.reply, kWrongTypeError);
   reply_array(out.reply, set->size());
   if (set->is_intset) {
@@ -93,7 +93,7 @@ void Keyspace::cmd_scard(std::span<const std::string> argv, ExecContext& ctx,
                          KeyspaceResult& out) {
   const Node* node = lookup_read(argv[1], ctx, out);
   if (node == nullptr) return reply_integer(out.reply, 0);
-  const auto* set = std::get_if<SetValue>(&node->second.value);
+  const auto* set = value_if<SetValue>(node->second.value);
   if (set == nullptr) return reply_error(out.reply, kWrongTypeError);
   reply_integer(out.reply, static_cast<int64_t>(set->size()));
 }
@@ -104,11 +104,11 @@ void Keyspace::cmd_push(std::span<const std::string> argv, bool head, ExecContex
   Node* node = lookup_write(argv[1], ctx, out);
   ListValue* list = nullptr;
   if (node != nullptr) {
-    list = std::get_if<ListValue>(&node->second.value);
+    list = value_if<ListValue>(node->second.value);
     if (list == nullptr) return reply_error(out.reply, kWrongTypeError);
   } else {
     node = add_node(dbs_[static_cast<size_t>(ctx.db)], argv[1], ListValue());
-    list = &std::get<ListValue>(node->second.value);
+    list = value_if<ListValue>(node->second.value);
   }
   Db& db = dbs_[static_cast<size_t>(ctx.db)];
   for (size_t j = 2; j < argv.size(); ++j) {
@@ -132,7 +132,7 @@ void Keyspace::cmd_lrange(std::span<const std::string> argv, ExecContext& ctx,
   if (!first || !last) return reply_error(out.reply, kNotIntegerError);
   const Node* node = lookup_read(argv[1], ctx, out);
   if (node == nullptr) return reply_array(out.reply, 0);
-  const auto* list = std::get_if<ListValue>(&node->second.value);
+  const auto* list = value_if<ListValue>(node->second.value);
   if (list == nullptr) return reply_error(out.reply, kWrongTypeError);
   // addListRangeReply
   const auto len = static_cast<int64_t>(list->size());

@@ -249,7 +249,7 @@ TEST_CASE("keyspace: small all-integer sets are intsets, listed in ascending ord
       {"smembers x", "*2\r\n$20\r\n-9223372036854775808\r\n$19\r\n9223372036854775807\r\n"},
   });
   auto encoding = [&h](std::string_view key) {
-    return std::get<model::SetValue>(h.ks.peek(0, key)->value).is_intset;
+    return model::value_if<model::SetValue>(h.ks.peek(0, key)->value)->is_intset;
   };
   CHECK(encoding("s"));
   // Observed OBJECT ENCODING: hashtable for each of these.
