@@ -32,6 +32,25 @@ void put_string(std::string& out, std::string_view s) {
   out += s;
 }
 
+// A key's first 8 bytes as a big-endian number (zero-padded): comparing these orders most keys
+// without touching their strings, and equal prefixes fall back to the bytes.
+uint64_t byte_order_prefix(std::string_view key) {
+  uint64_t prefix = 0;
+  for (size_t i = 0; i < 8; ++i) {
+    prefix = prefix << 8 | (i < key.size() ? static_cast<unsigned char>(key[i]) : 0);
+  }
+  return prefix;
+}
+
+struct SortedKey {
+  uint64_t prefix;
+  const std::pair<const std::string, Entry>* node;
+  bool operator<(const SortedKey& other) const {
+    if (prefix != other.prefix) return prefix < other.prefix;
+    return node->first < other.node->first;
+  }
+};
+
 class Reader {
  public:
   explicit Reader(std::string_view in) : in_(in) {}
@@ -79,12 +98,12 @@ class Reader {
 
 void put_value(std::string& out, const Value& value) {
   if (const auto* str = std::get_if<std::string>(&value)) return put_string(out, *str);
-  if (const auto* list = std::get_if<ListValue>(&value)) {
+  if (const auto* list = value_if<ListValue>(value)) {
     put_varint(out, list->size());
     for (const std::string& e : *list) put_string(out, e);
     return;
   }
-  const auto& set = std::get<SetValue>(value);
+  const auto& set = *value_if<SetValue>(value);
   put_varint(out, set.size());
   if (set.is_intset) {
     for (int64_t v : set.ints) put_string(out, format_ll(v));
@@ -136,12 +155,12 @@ uint64_t mix(uint64_t a, uint64_t b) { return order_hash(std::string_view(), a ^
 uint64_t value_digest(const Value& value) {
   if (const auto* str = std::get_if<std::string>(&value)) return order_hash(*str, 1);
   uint64_t h = 0;
-  if (const auto* list = std::get_if<ListValue>(&value)) {
+  if (const auto* list = value_if<ListValue>(value)) {
     for (const std::string& e : *list) h = mix(h, order_hash(e, 2));
     return h;
   }
   // Members in any order and any encoding digest alike.
-  const auto& set = std::get<SetValue>(value);
+  const auto& set = *value_if<SetValue>(value);
   for (int64_t v : set.ints) h += order_hash(format_ll(v), 3);
   for (const std::string& m : set.members) h += order_hash(m, 3);
   return mix(h, 4);
@@ -149,9 +168,9 @@ uint64_t value_digest(const Value& value) {
 
 bool same_value(const Value& a, const Value& b) {
   if (a.index() != b.index()) return false;
-  const auto* sa = std::get_if<SetValue>(&a);
+  const auto* sa = value_if<SetValue>(a);
   if (sa == nullptr) return a == b;
-  const auto& sb = std::get<SetValue>(b);
+  const auto& sb = *value_if<SetValue>(b);
   if (sa->is_intset == sb.is_intset) return *sa == sb;
   const SetValue& ints = sa->is_intset ? *sa : sb;
   const SetValue& table = sa->is_intset ? sb : *sa;
@@ -170,11 +189,12 @@ std::string Keyspace::serialize() const {
     out += static_cast<char>(kDbOpcode);
     out += static_cast<char>(j);
     put_varint(out, dict.size());
-    std::vector<const Node*> nodes;
-    nodes.reserve(dict.size());
-    for (const Node& node : dict) nodes.push_back(&node);
-    std::sort(nodes.begin(), nodes.end(), [](auto* a, auto* b) { return a->first < b->first; });
-    for (const Node* node : nodes) {
+    std::vector<SortedKey> keys;
+    keys.reserve(dict.size());
+    for (const Node& node : dict) keys.push_back({byte_order_prefix(node.first), &node});
+    std::sort(keys.begin(), keys.end());
+    for (const SortedKey& key : keys) {
+      const Node* node = key.node;
       const Entry& e = node->second;
       const auto type = static_cast<uint8_t>(e.value.index());
       out += static_cast<char>(type | (e.has_expire() ? kHasTtl : 0));
