@@ -33,15 +33,16 @@ void ServerConnection::connect(const sim::Address& addr, sim::Duration timeout, 
   connect_timer_ = env_.after(timeout, [this] {
     Done on_timeout = std::move(connect_done_);
     close_socket();
-    on_timeout({ConnFailure::kConnectTimeout, {}});
+    CallResult timed_out{ConnFailure::kConnectTimeout, {}};
+    on_timeout(timed_out);
   });
 }
 
 void ServerConnection::call(const std::vector<std::string>& argv,
                             std::optional<sim::Duration> timeout, Done done) {
-  std::string bytes;
-  append_command(bytes, std::span<const std::string>(argv));
-  env_.send(socket_, bytes);
+  request_.clear();
+  append_command(request_, std::span<const std::string>(argv));
+  env_.send(socket_, request_);
   sim::TimerId timer;
   if (timeout) {
     timer = env_.after(*timeout, [this] {
@@ -72,9 +73,14 @@ void ServerConnection::fail_all(ConnFailure failure) {
   std::deque<Pending> pending = std::move(pending_);
   pending_.clear();
   close_socket();
+  fail_each(pending, failure);
+}
+
+void ServerConnection::fail_each(std::deque<Pending>& pending, ConnFailure failure) {
   for (Pending& p : pending) {
     env_.cancel(p.timer);
-    p.done({failure, {}});
+    CallResult failed{failure, {}};
+    p.done(failed);
   }
 }
 
@@ -83,21 +89,22 @@ void ServerConnection::on_connected() {
   state_ = State::kConnected;
   Done done = std::move(connect_done_);
   connect_done_ = nullptr;
-  done({});
+  CallResult connected;
+  done(connected);
 }
 
 void ServerConnection::on_readable() {
   std::string_view in = env_.readable(socket_);
   size_t used = 0;
   while (used < in.size() && !pending_.empty()) {
-    RespValue reply;
-    ParseResult r = parser_.parse(in.substr(used), reply);
+    ParseResult r = parser_.parse(in.substr(used), result_.reply);
     used += r.consumed;
     if (r.status != ParseStatus::kDone) break;
     Pending p = std::move(pending_.front());
     pending_.pop_front();
     env_.cancel(p.timer);
-    p.done({ConnFailure::kNone, std::move(reply)});
+    result_.failure = ConnFailure::kNone;
+    p.done(result_);
     if (state_ != State::kConnected) return;  // the callback closed this connection
   }
   env_.consume(socket_, used);
@@ -110,9 +117,10 @@ void ServerConnection::on_closed(sim::CloseReason reason) {
     state_ = State::kDisconnected;
     Done done = std::move(connect_done_);
     connect_done_ = nullptr;
-    done({reason == sim::CloseReason::kTimedOut ? ConnFailure::kConnectTimeout
-                                                : ConnFailure::kRefused,
-          {}});
+    CallResult failed{reason == sim::CloseReason::kTimedOut ? ConnFailure::kConnectTimeout
+                                                            : ConnFailure::kRefused,
+                      {}};
+    done(failed);
     return;
   }
   ConnFailure failure =
@@ -126,10 +134,7 @@ void ServerConnection::on_closed(sim::CloseReason reason) {
   state_ = State::kDisconnected;
   std::deque<Pending> pending = std::move(pending_);
   pending_.clear();
-  for (Pending& p : pending) {
-    env_.cancel(p.timer);
-    p.done({failure, {}});
-  }
+  fail_each(pending, failure);
 }
 
 }  // namespace model

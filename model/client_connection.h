@@ -48,7 +48,9 @@ class ClientSockets {
 
 class ServerConnection {
  public:
-  using Done = std::function<void(CallResult)>;
+  // The result is the connection's own: a callback that keeps the reply moves it out, and
+  // one that only reads it leaves its storage for the next reply to be parsed into.
+  using Done = std::function<void(CallResult&)>;
   enum class State : uint8_t { kDisconnected, kConnecting, kConnected };
 
   ServerConnection(sim::Env& env, ClientSockets& sockets);
@@ -87,6 +89,8 @@ class ServerConnection {
     sim::TimerId timer;
   };
   void fail_all(ConnFailure failure);
+  // Tells each of `pending` (already taken off this connection) that it failed.
+  void fail_each(std::deque<Pending>& pending, ConnFailure failure);
   void close_socket();
 
   sim::Env& env_;
@@ -98,6 +102,8 @@ class ServerConnection {
   sim::TimerId connect_timer_;
   std::deque<Pending> pending_;
   ReplyParser parser_;
+  CallResult result_;    // the last reply, kept for its storage
+  std::string request_;  // the encoding of the last call, kept for its buffer
   ConnFailure gone_ = ConnFailure::kNone;
 };
 

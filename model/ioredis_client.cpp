@@ -122,7 +122,7 @@ class IoredisClient::Instance {
     command->written = true;
     command_queue_->push_back(command);
     stream_.call(command->argv, std::nullopt,
-                 [this, epoch = connection_epoch_, command](CallResult r) {
+                 [this, epoch = connection_epoch_, command](CallResult& r) {
                    if (!r.ok()) return stream_failed(epoch, r.failure);
                    // DataHandler: each reply settles the oldest command in flight.
                    assert(command_queue_->front() == command);
@@ -207,7 +207,7 @@ class IoredisClient::Instance {
   // SentinelConnector.resolve: a short-lived connection to one sentinel (connectToSentinel:
   // connectTimeout, no retry, no ready check), closed once answered.
   void resolve(const sim::Address& endpoint, Resolved then) {
-    sentinel_.connect(endpoint, options_.connect_timeout, [this, then](CallResult r) {
+    sentinel_.connect(endpoint, options_.connect_timeout, [this, then](CallResult& r) {
       if (!r.ok()) return then(std::nullopt, std::string(kConnectionClosed));
       if (role_ == "master") return resolve_master(then);
       resolve_slave(then);
@@ -222,7 +222,7 @@ class IoredisClient::Instance {
   // resolveMaster: get-master-addr-by-name, then updateSentinels, which must succeed too.
   void resolve_master(const Resolved& then) {
     sentinel_.call({"SENTINEL", "get-master-addr-by-name", options_.master_name}, std::nullopt,
-                   [this, then](CallResult r) {
+                   [this, then](CallResult& r) {
                      if (auto error = rejection(r)) return finish_resolve(then, {}, *error);
                      std::optional<sim::Address> master = sentinel_reply::master_address(r.reply);
                      update_sentinels(then, master);
@@ -233,7 +233,7 @@ class IoredisClient::Instance {
   // end of the list.
   void update_sentinels(const Resolved& then, std::optional<sim::Address> master) {
     sentinel_.call({"SENTINEL", "sentinels", options_.master_name}, std::nullopt,
-                   [this, then, master](CallResult r) {
+                   [this, then, master](CallResult& r) {
                      if (auto error = rejection(r)) return finish_resolve(then, {}, *error);
                      for (const RespValue& entry : r.reply.elements) {
                        if (sentinel_reply::has_flag(sentinel_reply::field(entry, "flags"),
@@ -253,7 +253,7 @@ class IoredisClient::Instance {
   // drawn at random (utils sample); none: no address.
   void resolve_slave(const Resolved& then) {
     sentinel_.call(
-        {"SENTINEL", "slaves", options_.master_name}, std::nullopt, [this, then](CallResult r) {
+        {"SENTINEL", "slaves", options_.master_name}, std::nullopt, [this, then](CallResult& r) {
           if (auto error = rejection(r)) return finish_resolve(then, {}, *error);
           std::vector<sim::Address> available;
           for (const RespValue& entry : r.reply.elements) {
@@ -274,7 +274,7 @@ class IoredisClient::Instance {
   // net.createConnection(resolved), bounded by connectTimeout (Redis._connect).
   void open_stream(const sim::Address& addr) {
     server_ = addr;
-    stream_.connect(addr, options_.connect_timeout, [this](CallResult r) {
+    stream_.connect(addr, options_.connect_timeout, [this](CallResult& r) {
       if (!r.ok()) return stream_closed(r.failure);
       // connectHandler
       status_ = Status::kConnect;
@@ -285,7 +285,7 @@ class IoredisClient::Instance {
 
   // _readyCheck: INFO; then connector.check compares its role with the wanted one.
   void ready_check() {
-    stream_.call({"INFO"}, std::nullopt, [this, epoch = connection_epoch_](CallResult r) {
+    stream_.call({"INFO"}, std::nullopt, [this, epoch = connection_epoch_](CallResult& r) {
       if (!r.ok()) return stream_failed(epoch, r.failure);
       if (r.reply.is_error()) {  // recoverFromFatalError
         std::string error = "Error: Ready check failed: " + r.reply.str;

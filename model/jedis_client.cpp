@@ -88,10 +88,10 @@ class JedisClient::MasterListener {
 
   // new Jedis(hostPort, sentinelClientConfig), then the active refresh.
   void run() {
-    conn_.connect(sentinel_, options().sentinel_timeout, [this](CallResult connected) {
+    conn_.connect(sentinel_, options().sentinel_timeout, [this](CallResult& connected) {
       if (!connected.ok()) return lost();
       conn_.call({"SENTINEL", "get-master-addr-by-name", options().master_name},
-                 options().sentinel_timeout, [this](CallResult r) {
+                 options().sentinel_timeout, [this](CallResult& r) {
                    if (!r.ok() || r.reply.is_error()) return lost();
                    // A null reply is only logged ("Can not get master addr").
                    if (auto master = sentinel_reply::master_address(r.reply)) {
@@ -103,7 +103,7 @@ class JedisClient::MasterListener {
   }
 
   void subscribe() {
-    conn_.call({"SUBSCRIBE", "+switch-master"}, std::nullopt, [this](CallResult r) {
+    conn_.call({"SUBSCRIBE", "+switch-master"}, std::nullopt, [this](CallResult& r) {
       if (!r.ok()) return lost();
       await_message();
     });
@@ -112,7 +112,7 @@ class JedisClient::MasterListener {
   // The next message of the subscription, waited for without a timeout (JedisPubSub.proceed:
   // setTimeoutInfinite while subscribed).
   void await_message() {
-    conn_.await_reply([this](CallResult r) {
+    conn_.await_reply([this](CallResult& r) {
       if (!r.ok()) return lost();
       const std::vector<RespValue>& m = r.reply.elements;
       if (m.size() == 3 && m[0].str == "message") on_message(m[2].str);
@@ -190,11 +190,11 @@ void JedisClient::init_sentinels(size_t index, bool sentinel_available) {
   }
   init_conn_.connect(
       sentinels_[index], options_.sentinel_timeout,
-      [this, index, sentinel_available](CallResult connected) {
+      [this, index, sentinel_available](CallResult& connected) {
         if (!connected.ok()) return init_sentinels(index + 1, sentinel_available);
         init_conn_.call({"SENTINEL", "get-master-addr-by-name", options_.master_name},
                          options_.sentinel_timeout,
-                         [this, index, sentinel_available](CallResult r) {
+                         [this, index, sentinel_available](CallResult& r) {
                            init_conn_.disconnect();  // try-with-resources: jedis.close()
                            if (!r.ok() || r.reply.is_error()) {
                              return init_sentinels(index + 1, sentinel_available);
@@ -245,7 +245,7 @@ void JedisClient::get_resource(const CallPtr& call) {
   }
   if (pooled_.connected()) return send(call);
   sim::Address master = *current_master_;
-  pooled_.connect(master, options_.connect_timeout, [this, call, master](CallResult r) {
+  pooled_.connect(master, options_.connect_timeout, [this, call, master](CallResult& r) {
     if (!r.ok()) {  // DefaultJedisSocketFactory.connectToFirstSuccessfulHost
       return finish(call, {Outcome::Result::kError, {},
                            fmt::format("JedisConnectionException: Failed to connect to {}.",
@@ -269,7 +269,7 @@ void JedisClient::send(const CallPtr& call) {
                              : "JedisConnectionException: Unexpected end of stream.",
                          server});
   }
-  pooled_.call(call->argv, options_.socket_timeout, [this, call, server](CallResult r) {
+  pooled_.call(call->argv, options_.socket_timeout, [this, call, server](CallResult& r) {
     if (!r.ok()) {
       pooled_.disconnect();  // a broken connection leaves the pool
       return finish(call, command_failure(r.failure, server));

@@ -94,7 +94,7 @@ void RedisPyClient::attempt(std::shared_ptr<Call> call) {
     if (error) return fail(call, std::move(*error));
     ServerConnection& conn = *pool.conn;
     sim::Address server = conn.address();
-    conn.call(call->argv, options_.socket_timeout, [this, call, &pool, server](CallResult r) {
+    conn.call(call->argv, options_.socket_timeout, [this, call, &pool, server](CallResult& r) {
       if (!r.ok()) {
         pool.conn->disconnect();
         return fail(call, connection_error(r.failure, server, true));
@@ -214,29 +214,29 @@ void RedisPyClient::connect_replica(Pool& pool,
 
 void RedisPyClient::connect_to(Pool& pool, const sim::Address& addr, Then then) {
   pool.conn->connect(addr, options_.connect_timeout,
-                     [this, addr, then = std::move(then)](CallResult r) {
+                     [this, addr, then = std::move(then)](CallResult& r) {
                        if (r.ok()) return then(std::nullopt);
                        then(connection_error(r.failure, addr, false));
                      });
 }
 
 void RedisPyClient::ask_sentinel(size_t index, std::vector<std::string> argv,
-                                 std::function<void(std::optional<RespValue>)> then) {
+                                 std::function<void(const RespValue*)> then) {
   SentinelClient& s = sentinels_[index];
   auto send = [this, index, argv = std::move(argv), then]() {
     ServerConnection& conn = *sentinels_[index].conn;
-    conn.call(argv, options_.sentinel_timeout, [&conn, then](CallResult r) {
+    conn.call(argv, options_.sentinel_timeout, [&conn, then](CallResult& r) {
       if (!r.ok()) {
         conn.disconnect();
-        return then(std::nullopt);
+        return then(nullptr);
       }
-      then(std::move(r.reply));
+      then(&r.reply);
     });
   };
   if (s.conn->connected() && s.conn->gone() == ConnFailure::kNone) return send();
   s.conn->disconnect();
-  s.conn->connect(s.addr, options_.sentinel_timeout, [send, then](CallResult r) {
-    if (!r.ok()) return then(std::nullopt);
+  s.conn->connect(s.addr, options_.sentinel_timeout, [send, then](CallResult& r) {
+    if (!r.ok()) return then(nullptr);
     send();
   });
 }
@@ -245,7 +245,7 @@ void RedisPyClient::discover_master(size_t index,
                                     std::function<void(std::optional<sim::Address>)> then) {
   if (index == sentinels_.size()) return then(std::nullopt);
   ask_sentinel(index, {"SENTINEL", "MASTERS"},
-               [this, index, then](std::optional<RespValue> reply) {
+               [this, index, then](const RespValue* reply) {
                  if (reply && !reply->is_error()) {
                    for (const RespValue& entry : reply->elements) {
                      if (field(entry, "name") != options_.master_name) continue;
@@ -269,7 +269,7 @@ void RedisPyClient::discover_slaves(size_t index,
                                     std::function<void(std::vector<sim::Address>)> then) {
   if (index == sentinels_.size()) return then({});
   ask_sentinel(index, {"SENTINEL", "SLAVES", options_.master_name},
-               [this, index, then](std::optional<RespValue> reply) {
+               [this, index, then](const RespValue* reply) {
                  std::vector<sim::Address> alive;  // filter_slaves
                  if (reply && !reply->is_error()) {
                    for (const RespValue& entry : reply->elements) {

@@ -61,9 +61,10 @@ class RedisPyClient final : public ClientLibrary {
   // Sentinel.discover_master / discover_slaves, one sentinel after the other.
   void discover_master(size_t index, std::function<void(std::optional<sim::Address>)> then);
   void discover_slaves(size_t index, std::function<void(std::vector<sim::Address>)> then);
-  // One command to sentinel `index` on its own pooled connection; nullopt on any failure.
+  // One command to sentinel `index` on its own pooled connection; `then` gets its reply (valid
+  // during the call only), or nullptr on any failure.
   void ask_sentinel(size_t index, std::vector<std::string> argv,
-                    std::function<void(std::optional<RespValue>)> then);
+                    std::function<void(const RespValue*)> then);
   Error connection_error(ConnFailure failure, const sim::Address& addr, bool sent) const;
 
   sim::Env& env_;

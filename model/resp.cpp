@@ -155,9 +155,25 @@ void append_array_header(std::string& out, size_t n) {
 }
 
 void append_bulk(std::string& out, std::string_view bytes) {
-  append_header(out, '$', static_cast<int64_t>(bytes.size()));
-  out.append(bytes);
-  out.append(kCrlf);
+  // Arguments, names and field values are short: "$<n>\r\n<bytes>\r\n" is built on the
+  // stack and appended once (a third of the appends, the hot path of every command sent).
+  constexpr size_t kShort = 96;
+  if (bytes.size() > kShort) {
+    append_header(out, '$', static_cast<int64_t>(bytes.size()));
+    out.append(bytes);
+    out.append(kCrlf);
+    return;
+  }
+  char buf[kShort + 32];
+  buf[0] = '$';
+  char* end = std::to_chars(buf + 1, buf + 24, bytes.size()).ptr;
+  *end++ = '\r';
+  *end++ = '\n';
+  std::memcpy(end, bytes.data(), bytes.size());
+  end += bytes.size();
+  *end++ = '\r';
+  *end++ = '\n';
+  out.append(buf, end);
 }
 
 void append_bulk(std::string& out, int64_t number) {
