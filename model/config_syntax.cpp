@@ -118,31 +118,6 @@ std::string to_lower(std::string_view s) {
   return out;
 }
 
-bool parse_ll(std::string_view s, int64_t& value) {
-  constexpr size_t kLongStrSize = 21;  // LONG_STR_SIZE
-  if (s.empty() || s.size() >= kLongStrSize) return false;
-  if (s.size() == 1 && s[0] == '0') {
-    value = 0;
-    return true;
-  }
-  bool negative = s[0] == '-';
-  size_t i = negative ? 1 : 0;
-  if (i == s.size() || s[i] < '1' || s[i] > '9') return false;
-  // 19 digits or more may overflow; up to 18 (every length, offset and port) cannot.
-  const bool may_overflow = s.size() - i > 18;
-  uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    if (!is_digit(s[i])) return false;
-    auto d = static_cast<uint64_t>(s[i] - '0');
-    if (may_overflow && v > (UINT64_MAX - d) / 10) return false;
-    v = v * 10 + d;
-  }
-  uint64_t limit = negative ? uint64_t{1} << 63 : uint64_t{INT64_MAX};
-  if (v > limit) return false;
-  value = negative ? static_cast<int64_t>(0 - v) : static_cast<int64_t>(v);
-  return true;
-}
-
 StrtollResult c_strtoll(std::string_view s, int base) {
   // A NUL ends the C string: nothing reads past it, and *end == '\0' there.
   auto ends_at = [s](size_t i) { return i == s.size() || s[i] == '\0'; };

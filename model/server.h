@@ -231,7 +231,7 @@ class RedisServer final : public sim::Process {
   bool loading_ = false;
   bool initialized_ = false;  // past "Configuration loaded"
   int call_depth_ = 0;
-  std::vector<Propagation> pending_propagation_;  // server.also_propagate
+  PropagateList pending_propagation_;  // server.also_propagate (its slots keep their buffers)
   int64_t stat_numcommands_ = 0;
   int64_t stat_numconnections_ = 0;
   int64_t stat_sync_full_ = 0, stat_sync_partial_ok_ = 0, stat_sync_partial_err_ = 0;

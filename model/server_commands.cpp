@@ -39,7 +39,7 @@ void RedisServer::command_generic(Client& c, const CommandSpec& spec,
     case CommandId::kPublish:
       reply(c, RespValue::integer(publish(argv[1], argv[2])));
       // PUBLISH is replicated (pubsub.c publishCommand, forceCommandPropagation).
-      pending_propagation_.push_back(Propagation{-1, {argv.begin(), argv.end()}});
+      pending_propagation_.add(-1, argv);
       return;
     case CommandId::kSubscribe: cmd_subscribe(c, argv, false); return;
     case CommandId::kPsubscribe: cmd_subscribe(c, argv, true); return;

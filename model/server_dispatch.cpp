@@ -162,7 +162,7 @@ void RedisServer::run_keyspace_command(Client& client, const CommandSpec& spec,
   client.db = ctx.db;
   dirty_ += scratch_result_.dirty;
   for (const Propagation& p : scratch_result_.propagate) {
-    pending_propagation_.push_back(Propagation{p.db, p.argv});
+    pending_propagation_.add(p.db, p.argv);
   }
   reply(client, scratch_result_.reply);
 }
