@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 
 #include "model/config_syntax.h"
 #include "model/planted_bugs.h"
@@ -15,11 +16,15 @@
 namespace model {
 namespace {
 
-constexpr int64_t kMaxPendingCommands = 100;  // SENTINEL_MAX_PENDING_COMMANDS, per link user
-
-bool starts_with(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
+// `s` begins with the literal `prefix`. Its length is known at compile time, so the compare
+// inlines (string_view::starts_with(const char*) is an out-of-line strlen and compare, and
+// every INFO line goes through a dozen of these).
+template <size_t N>
+bool has_prefix(std::string_view s, const char (&prefix)[N]) {
+  return s.size() >= N - 1 && std::memcmp(s.data(), prefix, N - 1) == 0;
 }
+
+constexpr int64_t kMaxPendingCommands = 100;  // SENTINEL_MAX_PENDING_COMMANDS, per link user
 
 // Replaces `parts` with the pieces of `text` between `sep`s (callers reuse one vector).
 void split(std::string_view text, std::string_view sep, std::vector<std::string_view>& parts) {
@@ -95,11 +100,11 @@ bool Sentinel::send_hello(SentinelInstance& ri) {
 void Sentinel::ping_reply(SentinelInstance& ri, InstanceLink& link, const RespValue& reply) {
   if (reply.kind == RespKind::kStatus || reply.kind == RespKind::kError) {
     const std::string& s = reply.str;
-    if (starts_with(s, "PONG") || starts_with(s, "LOADING") || starts_with(s, "MASTERDOWN")) {
+    if (has_prefix(s, "PONG") || has_prefix(s, "LOADING") || has_prefix(s, "MASTERDOWN")) {
       link.last_avail_time = mstime();
       link.act_ping_time = 0;
-      if (ri.is(sri::kMasterReboot) && starts_with(s, "PONG")) ri.flags &= ~sri::kMasterReboot;
-    } else if (starts_with(s, "BUSY") && ri.is(sri::kSDown) && !ri.is(sri::kScriptKillSent)) {
+      if (ri.is(sri::kMasterReboot) && has_prefix(s, "PONG")) ri.flags &= ~sri::kMasterReboot;
+    } else if (has_prefix(s, "BUSY") && ri.is(sri::kSDown) && !ri.is(sri::kScriptKillSent)) {
       send_command(ri, ReplyHandler::kDiscard, {"SCRIPT", "KILL"});
       ri.flags |= sri::kScriptKillSent;
     }
@@ -119,7 +124,10 @@ void Sentinel::refresh_instance_info(SentinelInstance& ri, std::string_view info
   uint32_t role = 0;
   split(info, "\r\n", scratch_lines_);
   for (std::string_view l : scratch_lines_) {
-    if (l.size() >= 47 && starts_with(l, "run_id:")) {
+    // Every line read below starts with 'r', 's' or 'm' (run_id, role, replica_announced;
+    // slave<n>, slave_*; master_*): most of INFO is passed over at its first byte.
+    if (l.empty() || (l[0] != 'r' && l[0] != 's' && l[0] != 'm')) continue;
+    if (l.size() >= 47 && has_prefix(l, "run_id:")) {
       std::string runid(l.substr(7, 40));
       if (!ri.runid) {
         ri.runid = runid;
@@ -134,7 +142,7 @@ void Sentinel::refresh_instance_info(SentinelInstance& ri, std::string_view info
     }
     // A master's replicas: "slave0:ip=127.0.0.1,port=6380,state=online,offset=...,lag=0" (or
     // the old "slave0:<ip>,<port>,<state>"). Replicas of replicas are never discovered.
-    if (ri.is(sri::kMaster) && l.size() >= 7 && starts_with(l, "slave") &&
+    if (ri.is(sri::kMaster) && l.size() >= 7 && has_prefix(l, "slave") &&
         std::isdigit(static_cast<unsigned char>(l[5]))) {
       std::string_view ip, port;
       if (size_t at = l.find("ip="); at != std::string_view::npos) {
@@ -165,39 +173,39 @@ void Sentinel::refresh_instance_info(SentinelInstance& ri, std::string_view info
         }
       }
     }
-    if (l.size() >= 32 && starts_with(l, "master_link_down_since_seconds")) {
+    if (l.size() >= 32 && has_prefix(l, "master_link_down_since_seconds")) {
       ri.master_link_down_time = c_strtoll(l.substr(31), 10).value * 1000;
     }
-    if (starts_with(l, "role:master")) {
+    if (has_prefix(l, "role:master")) {
       role = sri::kMaster;
-    } else if (starts_with(l, "role:slave")) {
+    } else if (has_prefix(l, "role:slave")) {
       role = sri::kSlave;
     }
     if (role == sri::kSlave) {
-      if (starts_with(l, "master_host:")) {
+      if (has_prefix(l, "master_host:")) {
         std::string_view host = l.substr(12);
         if (!ri.slave_master_host || !equals_nocase(host, *ri.slave_master_host)) {
           ri.slave_master_host = std::string(host);
           ri.slave_conf_change_time = mstime();
         }
       }
-      if (starts_with(l, "master_port:")) {
+      if (has_prefix(l, "master_port:")) {
         int port = static_cast<int>(c_strtoll(l.substr(12), 10).value);
         if (ri.slave_master_port != port) {
           ri.slave_master_port = port;
           ri.slave_conf_change_time = mstime();
         }
       }
-      if (starts_with(l, "master_link_status:")) {
+      if (has_prefix(l, "master_link_status:")) {
         ri.slave_master_link_up = equals_nocase(l.substr(19), "up");
       }
-      if (starts_with(l, "slave_priority:")) {
+      if (has_prefix(l, "slave_priority:")) {
         ri.slave_priority = static_cast<int>(c_strtoll(l.substr(15), 10).value);
       }
-      if (starts_with(l, "slave_repl_offset:")) {
+      if (has_prefix(l, "slave_repl_offset:")) {
         ri.slave_repl_offset = c_strtoll(l.substr(18), 10).value;
       }
-      if (starts_with(l, "replica_announced:")) {
+      if (has_prefix(l, "replica_announced:")) {
         ri.replica_announced = static_cast<int>(c_strtoll(l.substr(18), 10).value);
       }
     }
