@@ -105,6 +105,7 @@ std::string_view trim_line(std::string_view line) {
 }
 
 bool equals_nocase(std::string_view a, std::string_view b) {
+  if (a == b) return true;  // the usual case (a run id, a host), without folding each byte
   for (size_t i = 0;; ++i) {  // up to the first NUL, the end reading as one
     char ca = at(a, i);
     if (fold(ca, true) != fold(at(b, i), true)) return false;
@@ -119,6 +120,13 @@ std::string to_lower(std::string_view s) {
 }
 
 StrtollResult c_strtoll(std::string_view s, int base) {
+  // The usual input, a port or an epoch: nothing but decimal digits, too few to overflow.
+  if (base == 10 && !s.empty() && s.size() <= 18) {
+    uint64_t v = 0;
+    size_t i = 0;
+    for (; i < s.size() && is_digit(s[i]); ++i) v = v * 10 + static_cast<uint64_t>(s[i] - '0');
+    if (i == s.size()) return {static_cast<int64_t>(v), true, false};
+  }
   // A NUL ends the C string: nothing reads past it, and *end == '\0' there.
   auto ends_at = [s](size_t i) { return i == s.size() || s[i] == '\0'; };
   size_t i = 0;

@@ -29,24 +29,26 @@ std::string to_lower(std::string_view s);
 // 20 characters, within int64_t. Inline: every RESP length and count goes through it.
 inline bool parse_ll(std::string_view s, int64_t& value) {
   constexpr size_t kLongStrSize = 21;  // LONG_STR_SIZE
-  if (s.empty() || s.size() >= kLongStrSize) return false;
-  if (s.size() == 1 && s[0] == '0') {
+  const size_t n = s.size();
+  if (n == 0 || n >= kLongStrSize) return false;
+  const bool negative = s[0] == '-';
+  size_t i = negative ? 1 : 0;
+  if (i == n) return false;
+  if (s[i] == '0') {  // "0" alone; a leading zero or "-0" is refused
+    if (n != 1) return false;
     value = 0;
     return true;
   }
-  bool negative = s[0] == '-';
-  size_t i = negative ? 1 : 0;
-  if (i == s.size() || s[i] < '1' || s[i] > '9') return false;
-  // 19 digits or more may overflow; up to 18 (every length, offset and port) cannot.
-  const bool may_overflow = s.size() - i > 18;
   uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    auto d = static_cast<uint64_t>(s[i] - '0');
+  // Up to 18 digits (every length, offset and port) cannot overflow; 19 or more may.
+  const bool may_overflow = n - i > 18;
+  for (; i < n; ++i) {
+    const auto d = static_cast<uint64_t>(static_cast<unsigned char>(s[i]) - '0');
+    if (d > 9) return false;
     if (may_overflow && v > (UINT64_MAX - d) / 10) return false;
     v = v * 10 + d;
   }
-  uint64_t limit = negative ? uint64_t{1} << 63 : uint64_t{INT64_MAX};
+  const uint64_t limit = negative ? uint64_t{1} << 63 : uint64_t{INT64_MAX};
   if (v > limit) return false;
   value = negative ? static_cast<int64_t>(0 - v) : static_cast<int64_t>(v);
   return true;

@@ -409,7 +409,7 @@ ParseResult ReplyParser::parse(std::string_view input, RespValue& reply) {
     }
     if (place(*item, open_count)) {
       // The caller's former reply becomes the storage the next one is parsed into.
-      std::swap(reply, root_);
+      swap(reply, root_);
       return {ParseStatus::kDone, pos};
     }
   }

@@ -73,6 +73,20 @@ TEST_CASE("config syntax: string2ll reads back every int64; strtoll agrees with 
     int64_t parsed = 0;
     RC_ASSERT_FALSE(model::parse_ll(std::to_string(INT64_MAX) + char('0' + extra % 10), parsed));
   });
+  rc::check("string2ll accepts exactly the canonical decimal form of an int64", [] {
+    // Digits, signs and a stray letter, up to 21 characters: lengths on both sides of 18
+    // (where overflow becomes possible) and of LONG_STR_SIZE.
+    std::string s = *rc::gen::container<std::string>(
+        *rc::gen::inRange<size_t>(0, 22), rc::gen::element('0', '1', '8', '9', '-', '+', 'x'));
+    int64_t parsed = 0;
+    bool accepted = model::parse_ll(s, parsed);
+    errno = 0;
+    char* end = nullptr;
+    long long nearest = std::strtoll(s.c_str(), &end, 10);
+    bool canonical = errno == 0 && *end == '\0' && !s.empty() && std::to_string(nearest) == s;
+    RC_ASSERT(accepted == canonical);
+    if (accepted) RC_ASSERT(parsed == nearest);
+  });
   rc::check("c_strtoll(s, 10) is strtoll(s, &end, 10) with *end == 0", [] {
     // Signs, blanks and up to 25 digits: short and overflowing numbers alike.
     std::string s = *rc::gen::container<std::string>(
