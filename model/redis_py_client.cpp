@@ -90,28 +90,37 @@ void RedisPyClient::execute(std::vector<std::string> argv, Target target, Done d
 
 void RedisPyClient::attempt(std::shared_ptr<Call> call) {
   Pool& pool = pool_for(call->target);
+  // get_connection's usual case, without building its callback.
+  if (usable(*pool.conn)) return send(std::move(call), pool);
   get_connection(pool, call->target, [this, call, &pool](std::optional<Error> error) {
     if (error) return fail(call, std::move(*error));
-    ServerConnection& conn = *pool.conn;
-    sim::Address server = conn.address();
-    conn.call(call->argv, options_.socket_timeout, [this, call, &pool, server](CallResult& r) {
-      if (!r.ok()) {
-        pool.conn->disconnect();
-        return fail(call, connection_error(r.failure, server, true));
-      }
-      if (!r.reply.is_error()) {
-        return finish(call, {Outcome::Result::kOk, std::move(r.reply), {}, server});
-      }
-      if (sentinel_mode() && call->target == Target::kMaster &&
-          r.reply.str.starts_with("READONLY")) {
-        // SentinelManagedConnection.read_response: the master we hold was demoted.
-        pool.conn->disconnect();
-        return fail(call,
-                    {"ConnectionError: The previous master is now a slave", true, false, false});
-      }
-      finish(call, {Outcome::Result::kError, {}, redis_py_error_text(r.reply.str), server});
-    });
+    send(call, pool);
   });
+}
+
+void RedisPyClient::send(std::shared_ptr<Call> call, Pool& pool) {
+  ServerConnection& conn = *pool.conn;
+  sim::Address server = conn.address();
+  const std::vector<std::string>& argv = call->argv;  // the callback keeps the call alive
+  conn.call(argv, options_.socket_timeout,
+            [this, call = std::move(call), &pool, server](CallResult& r) {
+              if (!r.ok()) {
+                pool.conn->disconnect();
+                return fail(call, connection_error(r.failure, server, true));
+              }
+              if (!r.reply.is_error()) {
+                return finish(call, {Outcome::Result::kOk, std::move(r.reply), {}, server});
+              }
+              if (sentinel_mode() && call->target == Target::kMaster &&
+                  r.reply.str.starts_with("READONLY")) {
+                // SentinelManagedConnection.read_response: the master we hold was demoted.
+                pool.conn->disconnect();
+                return fail(call, {"ConnectionError: The previous master is now a slave", true,
+                                   false, false});
+              }
+              finish(call,
+                     {Outcome::Result::kError, {}, redis_py_error_text(r.reply.str), server});
+            });
 }
 
 void RedisPyClient::fail(const std::shared_ptr<Call>& call, Error error) {
@@ -147,7 +156,7 @@ void RedisPyClient::finish(const std::shared_ptr<Call>& call, Outcome outcome) {
 
 void RedisPyClient::get_connection(Pool& pool, Target target, Then then) {
   ServerConnection& conn = *pool.conn;
-  if (conn.connected() && conn.gone() == ConnFailure::kNone) return then(std::nullopt);
+  if (usable(conn)) return then(std::nullopt);
   // ConnectionPool.get_connection: can_read on a connection the server closed raises, and the
   // pool reconnects it before handing it out.
   conn.disconnect();

@@ -50,6 +50,12 @@ class RedisPyClient final : public ClientLibrary {
   bool sentinel_mode() const { return !options_.server.has_value(); }
   Pool& pool_for(Target target);
   void attempt(std::shared_ptr<Call> call);
+  // Sends the call on the pool's connection (connected) and handles its reply.
+  void send(std::shared_ptr<Call> call, Pool& pool);
+  // A connected connection the server has not closed: get_connection hands it out as it is.
+  static bool usable(const ServerConnection& conn) {
+    return conn.connected() && conn.gone() == ConnFailure::kNone;
+  }
   void finish(const std::shared_ptr<Call>& call, Outcome outcome);
   void fail(const std::shared_ptr<Call>& call, Error error);
   // get_connection: a connected connection whose server went away is reconnected first.

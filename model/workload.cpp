@@ -66,31 +66,31 @@ void ClientProcess::write_once() {
   uint64_t key_index = workload_.keys == 0
                            ? (workload_.write_command == WriteCommand::kSet ? seq : 0)
                            : seq % workload_.keys;
-  Operation op;
-  op.kind = Operation::Kind::kWrite;
-  op.seq = seq;
-  op.key = key_name(key_index);
-  op.invoked = env().now();
-  std::vector<std::string> argv{std::string(to_string(workload_.write_command)), op.key};
+  write_op_ = Operation{};
+  write_op_.kind = Operation::Kind::kWrite;
+  write_op_.seq = seq;
+  write_op_.key = key_name(key_index);
+  write_op_.invoked = env().now();
+  std::vector<std::string> argv{std::string(to_string(workload_.write_command)), write_op_.key};
   if (workload_.write_command != WriteCommand::kIncr) argv.push_back(std::to_string(seq));
-  writer_->execute(std::move(argv), Target::kMaster,
-                   [this, op = std::move(op), key_index](Outcome outcome) mutable {
-                     if (outcome.result == Outcome::Result::kOk) {
-                       op.number = number_of(outcome.reply);
-                       acked_seq_ = op.seq;
-                       acked_key_ = key_index;
-                       acked_number_ = op.number;
-                     }
-                     sim::Time next = op.invoked + *workload_.write_every;
-                     record(std::move(op), outcome);
-                     env().after(std::max(next, env().now()) - env().now(),
-                                 [this] { write_once(); });
-                   });
+  writer_->execute(std::move(argv), Target::kMaster, [this, key_index](Outcome outcome) {
+    Operation& op = write_op_;
+    if (outcome.result == Outcome::Result::kOk) {
+      op.number = number_of(outcome.reply);
+      acked_seq_ = op.seq;
+      acked_key_ = key_index;
+      acked_number_ = op.number;
+    }
+    sim::Time next = op.invoked + *workload_.write_every;
+    record(op, outcome);
+    env().after(std::max(next, env().now()) - env().now(), [this] { write_once(); });
+  });
 }
 
 void ClientProcess::read_once() {
   if (stopped()) return;
-  Operation op;
+  read_op_ = Operation{};
+  Operation& op = read_op_;
   op.kind = Operation::Kind::kRead;
   op.seq = acked_seq_;
   op.key = key_name(acked_key_);
@@ -110,19 +110,15 @@ void ClientProcess::read_once() {
       op.expected = acked_seq_ == 0 ? 0 : 1;
       break;
   }
-  reader_->execute(std::move(argv), workload_.read_from,
-                   [this, op = std::move(op)](Outcome outcome) mutable {
-                     if (outcome.result == Outcome::Result::kOk) {
-                       op.number = number_of(outcome.reply);
-                     }
-                     sim::Time next = op.invoked + *workload_.read_every;
-                     record(std::move(op), outcome);
-                     env().after(std::max(next, env().now()) - env().now(),
-                                 [this] { read_once(); });
-                   });
+  reader_->execute(std::move(argv), workload_.read_from, [this](Outcome outcome) {
+    if (outcome.result == Outcome::Result::kOk) read_op_.number = number_of(outcome.reply);
+    sim::Time next = read_op_.invoked + *workload_.read_every;
+    record(read_op_, outcome);
+    env().after(std::max(next, env().now()) - env().now(), [this] { read_once(); });
+  });
 }
 
-void ClientProcess::record(Operation op, const Outcome& outcome) {
+void ClientProcess::record(Operation& op, const Outcome& outcome) {
   op.client = client_index_;
   op.completed = env().now();
   op.result = outcome.result;

@@ -43,7 +43,8 @@ class ClientProcess final : public sim::Process {
   void write_once();
   void read_once();
   std::string key_name(uint64_t key_index) const;
-  void record(Operation op, const Outcome& outcome);
+  // Completes `op` and moves it into the history.
+  void record(Operation& op, const Outcome& outcome);
   bool stopped() const;
 
   ClientSockets sockets_;
@@ -56,6 +57,10 @@ class ClientProcess final : public sim::Process {
   std::unique_ptr<ClientLibrary> reader_;
   sim::Time started_;
   uint64_t next_seq_ = 1;
+  // The call in flight of each thread (one at a time): kept here rather than in the callback,
+  // which then fits std::function's inline storage.
+  Operation write_op_;
+  Operation read_op_;
   // The latest acknowledged write: what the reader reads back.
   uint64_t acked_seq_ = 0;
   uint64_t acked_key_ = 0;
