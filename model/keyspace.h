@@ -34,6 +34,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -126,6 +127,10 @@ class PropagateList {
   const Propagation* begin() const { return items_.data(); }
   const Propagation* end() const { return items_.data() + size_; }
   void clear() { size_ = 0; }
+  void swap(PropagateList& other) noexcept {
+    items_.swap(other.items_);
+    std::swap(size_, other.size_);
+  }
 
   void add(int db, std::initializer_list<std::string_view> argv);
   void add(int db, std::span<const std::string> argv);

@@ -108,7 +108,7 @@ void RedisServer::process_command(Client& client) {
   }
   const CommandSpec& spec = *check.spec;
   // c->lastcmd, CLIENT LIST's cmd=: the command as received, so "exec" while EXEC runs.
-  client.last_command = std::string(spec.fullname);
+  client.last_command.assign(spec.fullname);
   if (std::string why = reject_reason(client, spec); !why.empty()) {
     reject(client, why);
     return;
@@ -161,8 +161,12 @@ void RedisServer::run_keyspace_command(Client& client, const CommandSpec& spec,
   keyspace_.execute(spec.id, argv, ctx, scratch_result_);
   client.db = ctx.db;
   dirty_ += scratch_result_.dirty;
-  for (const Propagation& p : scratch_result_.propagate) {
-    pending_propagation_.add(p.db, p.argv);
+  if (pending_propagation_.empty()) {
+    // The usual case (a top-level command): take the list over instead of copying it; the
+    // next execute() overwrites the slots it gets back.
+    pending_propagation_.swap(scratch_result_.propagate);
+  } else {
+    for (const Propagation& p : scratch_result_.propagate) pending_propagation_.add(p.db, p.argv);
   }
   reply(client, scratch_result_.reply);
 }
