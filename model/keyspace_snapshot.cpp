@@ -56,6 +56,7 @@ class Reader {
   explicit Reader(std::string_view in) : in_(in) {}
   bool ok() const { return ok_; }
   bool at_end() const { return pos_ == in_.size(); }
+  size_t left() const { return in_.size() - pos_; }
 
   uint8_t byte() {
     if (pos_ >= in_.size()) return fail<uint8_t>();
@@ -221,6 +222,9 @@ std::optional<Keyspace> Keyspace::deserialize(std::string_view bytes, uint64_t o
     if (op != kDbOpcode || db_index >= kDbCount) return std::nullopt;
     Db& db = ks.dbs_[db_index];
     const uint64_t count = in.varint();
+    // Sized once, as rdbLoad's RESIZEDB does, instead of rehashing as the keys come. A key
+    // takes at least 3 bytes (type, key length, value), which bounds a corrupt count.
+    db.dict.reserve(static_cast<size_t>(std::min<uint64_t>(count, in.left() / 3)));
     for (uint64_t i = 0; i < count && in.ok(); ++i) {
       const uint8_t type = in.byte();
       const int64_t expire_ms = (type & kHasTtl) ? in.fixed64() : 0;
