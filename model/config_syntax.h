@@ -26,8 +26,9 @@ bool equals_nocase(std::string_view a, std::string_view b);
 std::string to_lower(std::string_view s);
 
 // string2ll: an optional '-', then "0" or digits without a leading zero, nothing else, at most
-// 20 characters, within int64_t. Inline: every RESP length and count goes through it.
-inline bool parse_ll(std::string_view s, int64_t& value) {
+// 20 characters, within int64_t. Always inlined: every RESP length and count goes through it,
+// and GCC keeps a plain inline function this size out of line (1.3% of a fuzz run).
+[[gnu::always_inline]] inline bool parse_ll(std::string_view s, int64_t& value) {
   constexpr size_t kLongStrSize = 21;  // LONG_STR_SIZE
   const size_t n = s.size();
   if (n == 0 || n >= kLongStrSize) return false;

@@ -57,7 +57,13 @@ bool ClientProcess::stopped() const {
 }
 
 std::string ClientProcess::key_name(uint64_t key_index) const {
-  return history_.clients[client_index_].name + ':' + std::to_string(key_index);
+  const std::string& client = history_.clients[client_index_].name;
+  char digits[24];
+  std::string_view index(digits, std::to_chars(digits, digits + sizeof digits, key_index).ptr);
+  std::string key;
+  key.reserve(client.size() + 1 + index.size());
+  key.append(client).append(1, ':').append(index);
+  return key;
 }
 
 void ClientProcess::write_once() {
