@@ -62,16 +62,12 @@ using ListValue = std::deque<std::string>;
 
 // A list or set lives behind a pointer, so that a key holding a string (nearly every key a
 // workload writes) costs a dict node of 104 bytes rather than 160: smaller than the allocator's
-// fast bins' limit, and its hash code on the node's first two cache lines. Copies are deep.
+// fast bins' limit, and its hash code on the node's first two cache lines. Values are moved,
+// never copied.
 template <typename T>
 class Boxed {
  public:
   Boxed(T value) : ptr_(std::make_unique<T>(std::move(value))) {}  // NOLINT: implicit, as T
-  Boxed(const Boxed& other) : ptr_(std::make_unique<T>(*other.ptr_)) {}
-  Boxed& operator=(const Boxed& other) {
-    *ptr_ = *other.ptr_;
-    return *this;
-  }
   Boxed(Boxed&&) noexcept = default;
   Boxed& operator=(Boxed&&) noexcept = default;
 
