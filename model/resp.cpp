@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <charconv>
 #include <climits>
-#include <cstring>
 
 #include "model/config_syntax.h"
 
@@ -184,8 +183,7 @@ void append_bulk(std::string& out, std::string_view bytes) {
   char* end = std::to_chars(buf + 1, buf + 24, bytes.size()).ptr;
   *end++ = '\r';
   *end++ = '\n';
-  std::memcpy(end, bytes.data(), bytes.size());
-  end += bytes.size();
+  end = std::copy(bytes.begin(), bytes.end(), end);  // not memcpy: an empty view's data may be null
   *end++ = '\r';
   *end++ = '\n';
   out.append(buf, end);
