@@ -27,14 +27,21 @@ size_t decimal_digits(uint64_t v) {
 
 constexpr std::string_view kCrlf = "\r\n";
 
+constexpr size_t kHeaderMax = 24;  // "<type><int64>\r\n"
+
+// Writes "<type><n>\r\n" at `at` (kHeaderMax bytes of room); returns the end.
+char* put_header(char* at, char type, int64_t n) {
+  *at++ = type;
+  at = std::to_chars(at, at + kHeaderMax - 3, n).ptr;
+  *at++ = '\r';
+  *at++ = '\n';
+  return at;
+}
+
 // "<type><n>\r\n" in one append: headers are most of what RESP writes.
 void append_header(std::string& out, char type, int64_t n) {
-  char buf[32];
-  buf[0] = type;
-  char* end = std::to_chars(buf + 1, buf + sizeof buf - 2, n).ptr;
-  *end++ = '\r';
-  *end++ = '\n';
-  out.append(buf, end);
+  char buf[kHeaderMax];
+  out.append(buf, put_header(buf, type, n));
 }
 
 // strchr(s + from, c) on Redis's NUL-terminated query buffer: npos when a NUL comes first.
@@ -178,11 +185,8 @@ void append_bulk(std::string& out, std::string_view bytes) {
     out.append(kCrlf);
     return;
   }
-  char buf[kShort + 32];
-  buf[0] = '$';
-  char* end = std::to_chars(buf + 1, buf + 24, bytes.size()).ptr;
-  *end++ = '\r';
-  *end++ = '\n';
+  char buf[kHeaderMax + kShort + 2];
+  char* end = put_header(buf, '$', static_cast<int64_t>(bytes.size()));
   end = std::copy(bytes.begin(), bytes.end(), end);  // not memcpy: an empty view's data may be null
   *end++ = '\r';
   *end++ = '\n';
